@@ -4,7 +4,10 @@ const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(`${__dirname}/.s
 module.exports = {
   testEnvironment: 'node',
   maxWorkers: 2,
-  transform: { '^.+\\.ts$': swc },
+  // Nest 12 ships ES modules; Jest's module system on Node 20 loads CommonJS only, so
+  // those packages go through SWC as well.
+  transform: { '^.+\\.(ts|js|mjs)$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|strtok3|token-types|peek-readable|@tokenizer|uint8array-extras|@borewit)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   setupFiles: ['<rootDir>/test/support/env.ts'],

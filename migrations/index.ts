@@ -1,0 +1,5 @@
+import { CreateFoundation1764032400000 } from './1764032400000-CreateFoundation';
+import { SeedElLoaReferenceData1764032400001 } from './1764032400001-SeedElLoaReferenceData';
+
+/** Every migration, in order. A new migration is added here in the same commit. */
+export const MIGRATIONS = [CreateFoundation1764032400000, SeedElLoaReferenceData1764032400001];

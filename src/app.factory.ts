@@ -1,0 +1,89 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { DestinationStream, Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { withJwtSecret } from './config/jwt-secret';
+import { ProblemDetailsFilter, sendProblem } from './shared/errors/problem-details.filter';
+import { AylluExpressAdapter } from './shared/http/status-override';
+import { createLogger, PinoNestLogger } from './shared/logging/logger';
+import { Metrics } from './shared/metrics/metrics';
+import { createValidationPipe } from './shared/validation/validation.pipe';
+
+export const API_PREFIX = 'api/v1';
+
+export interface CreateAppOptions {
+  /** Where the JSON log goes (stdout when absent); tests pass a stream they can read. */
+  logDestination?: DestinationStream;
+}
+
+export interface AylluApp {
+  app: NestExpressApplication;
+  logger: Logger;
+}
+
+/** Builds the whole application; `main.ts` listens on it, tests drive it with supertest. */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<AylluApp> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const metrics = new Metrics();
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(withJwtSecret(config), logger, metrics),
+    new AylluExpressAdapter(express()),
+    { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
+  );
+
+  app.use(helmet());
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
+  }
+  app.use(metrics.middleware());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    }),
+  );
+  app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
+  // Body-parser failures (malformed JSON, too large) happen before Nest's router, so they
+  // get their problem details here.
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!error) return next();
+    sendProblem(error, req, res, logger);
+  });
+
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(logger));
+  app.enableShutdownHooks();
+
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+  });
+  return { app, logger };
+}
+
+export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Ayllu API')
+    .setDescription(
+      'Cooperative marketing and collective price negotiation for small producer associations. ' +
+        'Money and quantities are decimal strings; errors are RFC 9457 problem details with a stable `code`.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}

@@ -1,0 +1,28 @@
+import { MIGRATIONS } from '../migrations';
+import { Community } from './modules/catalog/entities/community.entity';
+import { PackagingUnit } from './modules/catalog/entities/packaging-unit.entity';
+import { Product } from './modules/catalog/entities/product.entity';
+import { ProductGrade } from './modules/catalog/entities/product-grade.entity';
+import { Membership } from './modules/identity/entities/membership.entity';
+import { Organization } from './modules/identity/entities/organization.entity';
+import { Producer } from './modules/identity/entities/producer.entity';
+import { User } from './modules/identity/entities/user.entity';
+import { IdempotencyKey } from './shared/idempotency/idempotency-key.entity';
+import { OutboxEvent } from './shared/outbox/outbox-event.entity';
+
+/** Every entity and migration of the app; a module's new entity is listed here. */
+export const APP_SCHEMA = {
+  entities: [
+    Community,
+    Product,
+    ProductGrade,
+    PackagingUnit,
+    User,
+    Organization,
+    Membership,
+    Producer,
+    OutboxEvent,
+    IdempotencyKey,
+  ],
+  migrations: MIGRATIONS,
+};

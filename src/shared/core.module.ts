@@ -1,0 +1,32 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import type { Logger } from 'pino';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { OrganizationResolver } from './auth/organization-resolver';
+import { TokenService } from './auth/token.service';
+import { IdempotencyService } from './idempotency/idempotency.service';
+import { LOGGER } from './logging/logger';
+import { Metrics } from './metrics/metrics';
+import { Outbox } from './outbox/outbox.service';
+
+/** The cross-cutting services every module may inject: one instance each per app. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig & { jwtSecret: string }, logger: Logger, metrics: Metrics): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [JwtModule.register({ secret: config.jwtSecret })],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: Metrics, useValue: metrics },
+        TokenService,
+        OrganizationResolver,
+        Outbox,
+        IdempotencyService,
+      ],
+      exports: [APP_CONFIG, LOGGER, Metrics, TokenService, OrganizationResolver, Outbox, IdempotencyService],
+    };
+  }
+}
