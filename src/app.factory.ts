@@ -10,7 +10,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { withJwtSecret } from './config/jwt-secret';
 import { ProblemDetailsFilter, sendProblem } from './shared/errors/problem-details.filter';
-import { AylluExpressAdapter } from './shared/http/status-override';
+import { AylluExpressAdapter } from './shared/http/ayllu-express-adapter';
 import { createLogger, PinoNestLogger } from './shared/logging/logger';
 import { Metrics } from './shared/metrics/metrics';
 import { createValidationPipe } from './shared/validation/validation.pipe';
@@ -28,7 +28,10 @@ export interface AylluApp {
 }
 
 /** Builds the whole application; `main.ts` listens on it, tests drive it with supertest. */
-export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<AylluApp> {
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<AylluApp> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const metrics = new Metrics();
   const app = await NestFactory.create<NestExpressApplication>(

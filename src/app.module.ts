@@ -16,7 +16,11 @@ import type { Metrics } from './shared/metrics/metrics';
 
 @Module({})
 export class AppModule {
-  static register(config: AppConfig & { jwtSecret: string }, logger: Logger, metrics: Metrics): DynamicModule {
+  static register(
+    config: AppConfig & { jwtSecret: string },
+    logger: Logger,
+    metrics: Metrics,
+  ): DynamicModule {
     const windowMs = config.loginThrottle.windowSeconds * 1000;
     return {
       module: AppModule,
@@ -26,13 +30,14 @@ export class AppModule {
         JobsModule.forRoot(config),
         ThrottlerModule.forRoot({
           throttlers: [
-            { name: 'login-address', ttl: windowMs, limit: config.loginThrottle.limit },
+            { name: 'login-address', ttl: windowMs, limit: config.loginThrottle.addressLimit },
             {
               name: 'login-account',
               ttl: windowMs,
-              limit: config.loginThrottle.limit,
+              limit: config.loginThrottle.accountLimit,
               getTracker: (req: Record<string, unknown>) => {
-                const email = ((req as unknown as Request).body as { email?: unknown } | undefined)?.email;
+                const email = ((req as unknown as Request).body as { email?: unknown } | undefined)
+                  ?.email;
                 return typeof email === 'string' ? email.trim().toLowerCase() : 'no-email';
               },
             },

@@ -7,6 +7,8 @@ export default function globalSetup(): void {
   if (!url) return;
   const name = new URL(url).pathname.replace(/^\//, '');
   if (!/test/i.test(name)) {
-    throw new Error(`refusing to run tests against database "${name}": its name must contain "test"`);
+    throw new Error(
+      `refusing to run tests against database "${name}": its name must contain "test"`,
+    );
   }
 }

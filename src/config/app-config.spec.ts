@@ -8,7 +8,11 @@ describe('loadConfig', () => {
       ),
     );
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', JWT_SECRET: 'x'.repeat(32) }),
+      loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://x/y',
+        JWT_SECRET: 'x'.repeat(32),
+      }),
     ).toThrow(/needs REDIS_URL:/);
   });
 

@@ -24,7 +24,8 @@ export interface AppConfig {
   queuePrefix: string;
   databasePoolSize: number;
   databaseQueryTimeoutMs: number;
-  loginThrottle: { limit: number; windowSeconds: number };
+  /** Login attempts allowed per account, and per client address, in one window. */
+  loginThrottle: { accountLimit: number; addressLimit: number; windowSeconds: number };
   shutdownTimeoutMs: number;
 }
 
@@ -83,7 +84,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     databaseQueryTimeoutMs: integer(env, 'DATABASE_QUERY_TIMEOUT_MS', 10000, 100, 600000),
     loginThrottle: {
-      limit: integer(env, 'LOGIN_THROTTLE_LIMIT', 10, 1, 10000),
+      accountLimit: integer(env, 'LOGIN_THROTTLE_ACCOUNT_LIMIT', 10, 1, 10000),
+      addressLimit: integer(env, 'LOGIN_THROTTLE_ADDRESS_LIMIT', 100, 1, 100000),
       windowSeconds: integer(env, 'LOGIN_THROTTLE_WINDOW_SECONDS', 60, 1, 86400),
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 100, 120000),

@@ -13,7 +13,11 @@ import { Outbox } from './outbox/outbox.service';
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot(config: AppConfig & { jwtSecret: string }, logger: Logger, metrics: Metrics): DynamicModule {
+  static forRoot(
+    config: AppConfig & { jwtSecret: string },
+    logger: Logger,
+    metrics: Metrics,
+  ): DynamicModule {
     return {
       module: CoreModule,
       imports: [JwtModule.register({ secret: config.jwtSecret })],
@@ -26,7 +30,15 @@ export class CoreModule {
         Outbox,
         IdempotencyService,
       ],
-      exports: [APP_CONFIG, LOGGER, Metrics, TokenService, OrganizationResolver, Outbox, IdempotencyService],
+      exports: [
+        APP_CONFIG,
+        LOGGER,
+        Metrics,
+        TokenService,
+        OrganizationResolver,
+        Outbox,
+        IdempotencyService,
+      ],
     };
   }
 }

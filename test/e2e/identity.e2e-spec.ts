@@ -48,7 +48,11 @@ describe('identity and organisations', () => {
     it('refuses a second account with the same email, whatever its case', async () => {
       const response = await t.http
         .post('/api/v1/auth/register')
-        .send({ email: manager.email.toUpperCase(), password: 'otra clave bastante larga', displayName: 'X' })
+        .send({
+          email: manager.email.toUpperCase(),
+          password: 'otra clave bastante larga',
+          displayName: 'X',
+        })
         .expect(409);
       expect(response.body.code).toBe('EMAIL_TAKEN');
     });
@@ -74,7 +78,11 @@ describe('identity and organisations', () => {
 
     it('shows the caller with every membership', async () => {
       const me = await t.http.get('/api/v1/me').set(bearer(manager)).expect(200);
-      expect(me.body).toMatchObject({ id: manager.id, email: manager.email, isPlatformAdmin: false });
+      expect(me.body).toMatchObject({
+        id: manager.id,
+        email: manager.email,
+        isPlatformAdmin: false,
+      });
       expect(me.body.memberships).toEqual([
         {
           organizationId: association.id,
@@ -92,7 +100,10 @@ describe('identity and organisations', () => {
 
   describe('organisations', () => {
     it('starts an association with the manager approval policy and the blocking floor', async () => {
-      const response = await t.http.get(`/api/v1/organizations/${association.id}`).set(bearer(member)).expect(200);
+      const response = await t.http
+        .get(`/api/v1/organizations/${association.id}`)
+        .set(bearer(member))
+        .expect(200);
       expect(response.body).toMatchObject({
         id: association.id,
         kind: 'association',
@@ -122,7 +133,12 @@ describe('identity and organisations', () => {
       const response = await t.http
         .patch(`/api/v1/organizations/${association.id}/policy`)
         .set(bearer(manager))
-        .send({ approvalPolicy: 'member_vote', voteThreshold: '0.6', voteHours: 24, commissionRate: '0.03' })
+        .send({
+          approvalPolicy: 'member_vote',
+          voteThreshold: '0.6',
+          voteHours: 24,
+          commissionRate: '0.03',
+        })
         .expect(200);
       expect(response.body).toMatchObject({
         approvalPolicy: 'member_vote',
@@ -151,7 +167,9 @@ describe('identity and organisations', () => {
       expect(first.body.items).toHaveLength(2);
       expect(first.body.nextCursor).toEqual(expect.any(String));
       const second = await t.http
-        .get(`/api/v1/organizations/${association.id}/members?limit=2&cursor=${first.body.nextCursor}`)
+        .get(
+          `/api/v1/organizations/${association.id}/members?limit=2&cursor=${first.body.nextCursor}`,
+        )
         .set(bearer(member))
         .expect(200);
       expect(second.body.nextCursor).toBeNull();
@@ -181,9 +199,9 @@ describe('identity and organisations', () => {
 
   describe('producers', () => {
     it('registers producers with and without a login, and lists them to members', async () => {
-      const lasana = (await t.http.get('/api/v1/communities?limit=100').expect(200)).body.items.find(
-        (c: { name: string }) => c.name === 'Lasana',
-      );
+      const lasana = (
+        await t.http.get('/api/v1/communities?limit=100').expect(200)
+      ).body.items.find((c: { name: string }) => c.name === 'Lasana');
       const anza = await t.http
         .post(`/api/v1/organizations/${association.id}/producers`)
         .set(bearer(manager))
@@ -206,7 +224,10 @@ describe('identity and organisations', () => {
         .get(`/api/v1/organizations/${association.id}/producers`)
         .set(bearer(member))
         .expect(200);
-      expect(list.body.items.map((p: { name: string }) => p.name)).toEqual(['Familia Anza', 'Familia Cruz']);
+      expect(list.body.items.map((p: { name: string }) => p.name)).toEqual([
+        'Familia Anza',
+        'Familia Cruz',
+      ]);
     });
 
     it('links a producer only to a member of the association, and to one producer only', async () => {
@@ -258,14 +279,20 @@ describe('identity and organisations', () => {
         .get(`/api/v1/organizations/${association.id}/producers`)
         .set(bearer(manager))
         .expect(200);
-      expect(list.body.items.map((p: { name: string }) => p.name)).not.toContain('No debería existir');
+      expect(list.body.items.map((p: { name: string }) => p.name)).not.toContain(
+        'No debería existir',
+      );
     });
 
     it('answers 404 for another organisation, exactly as for one that does not exist', async () => {
       const paths = ['', '/members', '/producers'];
       for (const path of paths) {
-        const other = await t.http.get(`/api/v1/organizations/${association.id}${path}`).set(bearer(buyerAgent));
-        const missing = await t.http.get(`/api/v1/organizations/${randomUUID()}${path}`).set(bearer(buyerAgent));
+        const other = await t.http
+          .get(`/api/v1/organizations/${association.id}${path}`)
+          .set(bearer(buyerAgent));
+        const missing = await t.http
+          .get(`/api/v1/organizations/${randomUUID()}${path}`)
+          .set(bearer(buyerAgent));
         expect(other.status).toBe(404);
         expect(missing.status).toBe(404);
         expect(other.body.code).toBe('NOT_FOUND');
@@ -287,7 +314,9 @@ describe('identity and organisations', () => {
       const colleague = await newUser(t.http, 'Colega Compradora');
       await addMember(t.http, buyerAgent, buyer.id, colleague, 'buyer_agent');
       const me = await t.http.get('/api/v1/me').set(bearer(colleague)).expect(200);
-      expect(me.body.memberships).toEqual([expect.objectContaining({ organizationId: buyer.id, role: 'buyer_agent' })]);
+      expect(me.body.memberships).toEqual([
+        expect.objectContaining({ organizationId: buyer.id, role: 'buyer_agent' }),
+      ]);
     });
 
     it('requires a token for anything but the public routes', async () => {

@@ -1,12 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.factory';
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
 
 export interface TestApp {
+  app: NestExpressApplication;
   http: TestAgent;
   config: AppConfig;
   /** Every JSON log line the app wrote, parsed. */
@@ -20,7 +22,9 @@ export interface TestApp {
  * in-memory embedded database. REDIS_URL, when set, is shared with a queue prefix of our own.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+  const database = process.env.DATABASE_URL
+    ? await createScratchDatabase(process.env.DATABASE_URL)
+    : undefined;
   const config = loadConfig({
     DATA_DIR: 'memory://',
     LOG_LEVEL: 'info',
@@ -40,6 +44,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const { app } = await createApp(config, { logDestination });
   await app.init();
   return {
+    app,
     http: request(app.getHttpServer()),
     config,
     logs,
@@ -50,7 +55,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
 }
 
-async function createScratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+async function createScratchDatabase(
+  baseUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `ayllu_test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: baseUrl });
   await admin.connect();

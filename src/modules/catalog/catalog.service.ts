@@ -13,22 +13,32 @@ export class CatalogService {
   constructor(private readonly dataSource: DataSource) {}
 
   async listCommunities(page: PageQuery): Promise<Page<CommunityResponse>> {
-    const result = await paginate(this.dataSource.getRepository(Community).createQueryBuilder('community'), page);
+    const result = await paginate(
+      this.dataSource.getRepository(Community).createQueryBuilder('community'),
+      page,
+    );
     return mapPage(result, (community) => ({
       id: community.id,
       name: community.name,
       commune: community.commune,
       families: community.families,
       altitudeM: community.altitudeM,
-      distanceKmToCalama: community.distanceKmToCalama === null ? null : toDecimalString(community.distanceKmToCalama),
-      cultivatedHa: community.cultivatedHa === null ? null : toDecimalString(community.cultivatedHa),
+      distanceKmToCalama:
+        community.distanceKmToCalama === null
+          ? null
+          : toDecimalString(community.distanceKmToCalama),
+      cultivatedHa:
+        community.cultivatedHa === null ? null : toDecimalString(community.cultivatedHa),
       productCodes: community.productCodes,
       notes: community.notes,
     }));
   }
 
   async listProducts(page: PageQuery): Promise<Page<ProductResponse>> {
-    const result = await paginate(this.dataSource.getRepository(Product).createQueryBuilder('product'), page);
+    const result = await paginate(
+      this.dataSource.getRepository(Product).createQueryBuilder('product'),
+      page,
+    );
     const productIds = result.items.map((product) => product.id);
     const [grades, units] = await Promise.all([
       this.dataSource.getRepository(ProductGrade).find({

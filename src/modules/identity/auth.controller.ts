@@ -1,10 +1,22 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { LoginThrottlerGuard } from '../../shared/auth/login-throttler.guard';
 import type { AuthenticatedUser } from '../../shared/auth/access';
 import { AnyUser, Public } from '../../shared/auth/access.decorators';
 import { CurrentUser } from '../../shared/auth/current-user.decorator';
-import { LoginRequest, LoginResponse, MeResponse, RegisterRequest, UserResponse } from './dto/auth.dto';
+import {
+  LoginRequest,
+  LoginResponse,
+  MeResponse,
+  RegisterRequest,
+  UserResponse,
+} from './dto/auth.dto';
 import { IdentityService } from './identity.service';
 import { toUserResponse } from './identity.mappers';
 

@@ -1,4 +1,8 @@
-import type { MemberResponse, OrganizationResponse, ProducerResponse } from './dto/organization.dto';
+import type {
+  MemberResponse,
+  OrganizationResponse,
+  ProducerResponse,
+} from './dto/organization.dto';
 import type { UserResponse } from './dto/auth.dto';
 import type { Organization } from './entities/organization.entity';
 import type { Producer } from './entities/producer.entity';

@@ -78,12 +78,14 @@ export class IdentityService extends AccessDirectory implements OnApplicationBoo
 
   async me(userId: string): Promise<MeResponse> {
     const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
-    const memberships = (await this.dataSource.query(
+    const memberships = await this.dataSource.query<
+      { organization_id: string; name: string; kind: string; role: string }[]
+    >(
       `SELECT m.organization_id, o.name, o.kind, m.role
          FROM memberships m JOIN organizations o ON o.id = m.organization_id
         WHERE m.user_id = $1 ORDER BY m.created_at, m.id`,
       [userId],
-    )) as { organization_id: string; name: string; kind: string; role: string }[];
+    );
     return {
       ...toUserResponse(user),
       memberships: memberships.map((m) => ({
@@ -112,11 +114,11 @@ export class IdentityService extends AccessDirectory implements OnApplicationBoo
     userId: string,
     organizationId: string,
   ): Promise<{ kind: OrganizationKind; roles: OrganizationRole[] } | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ kind: OrganizationKind; role: OrganizationRole }[]>(
       `SELECT o.kind, m.role FROM memberships m JOIN organizations o ON o.id = m.organization_id
         WHERE m.user_id = $1 AND m.organization_id = $2`,
       [userId, organizationId],
-    )) as { kind: OrganizationKind; role: OrganizationRole }[];
+    );
     if (rows.length === 0) return null;
     return { kind: rows[0].kind, roles: rows.map((row) => row.role) };
   }
@@ -143,7 +145,9 @@ export class IdentityService extends AccessDirectory implements OnApplicationBoo
     if (!existing.isPlatformAdmin || !passwordMatches) {
       await this.dataSource.getRepository(User).update(existing.id, {
         isPlatformAdmin: true,
-        passwordHash: passwordMatches ? existing.passwordHash : await argon2.hash(admin.password, HASH_OPTIONS),
+        passwordHash: passwordMatches
+          ? existing.passwordHash
+          : await argon2.hash(admin.password, HASH_OPTIONS),
       });
       this.logger.info({ email: existing.email }, 'platform admin kept from configuration');
     }

@@ -40,7 +40,11 @@ export class OrganizationsService {
         }),
       );
       const role = founderRole(request.kind);
-      await manager.insert(Membership, { organizationId: organization.id, userId: founderId, role });
+      await manager.insert(Membership, {
+        organizationId: organization.id,
+        userId: founderId,
+        role,
+      });
       await this.outbox.record(manager, {
         type: 'organization.created',
         aggregateType: 'organization',
@@ -63,7 +67,10 @@ export class OrganizationsService {
         lock: { mode: 'pessimistic_write' },
       });
       if (organization.kind !== 'association') {
-        throw new DomainError(IdentityErrors.NOT_AN_ASSOCIATION, 'only an association has a sales policy');
+        throw new DomainError(
+          IdentityErrors.NOT_AN_ASSOCIATION,
+          'only an association has a sales policy',
+        );
       }
       const changes = Object.fromEntries(
         Object.entries(request).filter(([, value]) => value !== undefined),
@@ -111,7 +118,10 @@ export class OrganizationsService {
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new DomainError(IdentityErrors.ALREADY_MEMBER, 'that person already has that role here');
+        throw new DomainError(
+          IdentityErrors.ALREADY_MEMBER,
+          'that person already has that role here',
+        );
       }
       throw error;
     }
@@ -130,25 +140,40 @@ export class OrganizationsService {
       .findBy({ id: In([...new Set(result.items.map((membership) => membership.userId))]) });
     const byId = new Map(users.map((user) => [user.id, user]));
     return {
-      items: result.items.map((membership) => toMemberResponse(membership, byId.get(membership.userId)!)),
+      items: result.items.map((membership) =>
+        toMemberResponse(membership, byId.get(membership.userId)!),
+      ),
       nextCursor: result.nextCursor,
     };
   }
 
-  async registerProducer(organizationId: string, request: CreateProducerRequest): Promise<Producer> {
+  async registerProducer(
+    organizationId: string,
+    request: CreateProducerRequest,
+  ): Promise<Producer> {
     const rut = request.rut === undefined ? null : checkedRut(request.rut, 'rut');
     try {
       return await this.dataSource.transaction(async (manager) => {
         const organization = await manager.findOneByOrFail(Organization, { id: organizationId });
         if (organization.kind !== 'association') {
-          throw new DomainError(IdentityErrors.NOT_AN_ASSOCIATION, 'only an association registers producers');
+          throw new DomainError(
+            IdentityErrors.NOT_AN_ASSOCIATION,
+            'only an association registers producers',
+          );
         }
         if (request.communityId) await assertCommunityExists(manager, request.communityId);
         if (request.userId) {
-          const isMember = await manager.existsBy(Membership, { organizationId, userId: request.userId });
+          const isMember = await manager.existsBy(Membership, {
+            organizationId,
+            userId: request.userId,
+          });
           if (!isMember) {
             throw validationFailed([
-              { field: 'userId', code: 'INVALID', message: 'userId must be a member of this association' },
+              {
+                field: 'userId',
+                code: 'INVALID',
+                message: 'userId must be a member of this association',
+              },
             ]);
           }
         }
@@ -199,11 +224,12 @@ function checkedRut(rut: string, field: string): string {
 }
 
 async function assertCommunityExists(manager: EntityManager, communityId: string): Promise<void> {
-  const rows = (await manager.query(`SELECT 1 FROM communities WHERE id = $1`, [communityId])) as unknown[];
+  const rows = await manager.query<unknown[]>(`SELECT 1 FROM communities WHERE id = $1`, [
+    communityId,
+  ]);
   if (rows.length === 0) {
     throw new DomainError(IdentityErrors.UNKNOWN_COMMUNITY, 'no community has that id', {
       field: 'communityId',
     });
   }
 }
-

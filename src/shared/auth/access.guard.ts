@@ -63,7 +63,9 @@ export class AccessGuard implements CanActivate {
     const raw = req.params[rule.param];
     const id = typeof raw === 'string' ? raw : undefined;
     if (!id || !UUID.test(id)) throw notFound();
-    const organizationId = rule.resource ? await this.resolver.organizationOf(rule.resource, id) : id;
+    const organizationId = rule.resource
+      ? await this.resolver.organizationOf(rule.resource, id)
+      : id;
     if (!organizationId) throw notFound();
     const membership = await this.directory.membershipOf(req.user.id, organizationId);
     if (!membership) throw notFound();

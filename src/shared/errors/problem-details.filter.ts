@@ -24,7 +24,10 @@ export function sendProblem(error: unknown, req: Request, res: Response, logger:
     retryAfter === undefined ? undefined : Number(retryAfter),
   );
   if (response.serverFault) {
-    logger.error({ err: error, method: req.method, url: req.originalUrl.split('?')[0] }, 'request failed');
+    logger.error(
+      { err: error, method: req.method, url: req.originalUrl.split('?')[0] },
+      'request failed',
+    );
   }
   if (res.headersSent) {
     res.end();

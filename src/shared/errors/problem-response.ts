@@ -29,10 +29,11 @@ export function toProblemResponse(
   retryAfterSeconds?: number,
 ): ProblemResponse {
   if (error instanceof DomainError) {
-    const spec = errorCodeSpec(error.code);
+    const code = (error as DomainError).code;
+    const spec = errorCodeSpec(code);
     if (!spec) return problem(CommonErrors.INTERNAL_ERROR, language, instance, 500);
     const issues = error.fieldIssues.map((issue) => localiseFieldIssue(issue, language));
-    return problem(error.code, language, instance, spec.status, {
+    return problem(code, language, instance, spec.status, {
       detail: language === 'en' || issues.length === 0 ? error.message : undefined,
       errors: issues.length > 0 ? issues : undefined,
       extensions: error.details,
@@ -111,8 +112,22 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 }
 
 /** Connection-level failures: the database is down or unreachable, not a bad query. */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '53300',
+]);
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+]);
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',

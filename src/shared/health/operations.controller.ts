@@ -21,7 +21,9 @@ export class OperationsController {
   async health(@Res() res: Response): Promise<void> {
     const [database, queue] = await Promise.all([this.databaseHealth(), this.jobs.health()]);
     const healthy = database === 'up' && queue !== 'down';
-    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable', database, queue });
+    res
+      .status(healthy ? 200 : 503)
+      .json({ status: healthy ? 'ok' : 'unavailable', database, queue });
   }
 
   @Public()

@@ -1,4 +1,3 @@
-import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Response } from 'express';
 
 /**
@@ -11,13 +10,11 @@ export function overrideStatus(res: Response, status: number): void {
   (res.locals as { statusOverride?: number }).statusOverride = status;
 }
 
-export function effectiveStatus(res: Response): number {
-  return (res.locals as { statusOverride?: number }).statusOverride ?? res.statusCode;
+export function statusOverrideOf(res: Response): number | undefined {
+  return (res.locals as { statusOverride?: number } | undefined)?.statusOverride;
 }
 
-export class AylluExpressAdapter extends ExpressAdapter {
-  override reply(response: Response, body: unknown, statusCode?: number): unknown {
-    const override = (response.locals as { statusOverride?: number } | undefined)?.statusOverride;
-    return super.reply(response, body, override ?? statusCode);
-  }
+/** The status the client will receive. */
+export function effectiveStatus(res: Response): number {
+  return statusOverrideOf(res) ?? res.statusCode;
 }

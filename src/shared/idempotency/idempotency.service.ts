@@ -4,8 +4,7 @@ import { DomainError } from '../errors/domain-error';
 import { IdempotencyErrors } from './idempotency.errors';
 
 export type IdempotencyStart =
-  | { kind: 'execute' }
-  | { kind: 'replay'; status: number; body: unknown };
+  { kind: 'execute' } | { kind: 'replay'; status: number; body: unknown };
 
 /**
  * A request left in progress this long is taken to have died with its process (the
@@ -23,7 +22,7 @@ export class IdempotencyService {
    * first is in progress (or gets its stored answer).
    */
   async start(scope: string, key: string, requestHash: string): Promise<IdempotencyStart> {
-    const claimed = (await this.dataSource.query(
+    const claimed = await this.dataSource.query<unknown[]>(
       `INSERT INTO idempotency_keys (scope, key, request_hash, state)
        VALUES ($1, $2, $3, 'in_progress')
        ON CONFLICT (scope, key) DO UPDATE
@@ -33,19 +32,21 @@ export class IdempotencyService {
            AND idempotency_keys.updated_at < now() - make_interval(secs => $4)
        RETURNING scope`,
       [scope, key, requestHash, ABANDONED_AFTER_SECONDS],
-    )) as unknown[];
+    );
     if (claimed.length === 1) return { kind: 'execute' };
 
-    const [existing] = (await this.dataSource.query(
+    const [existing] = await this.dataSource.query<
+      {
+        request_hash: string;
+        state: string;
+        response_status: number | null;
+        response_body: unknown;
+      }[]
+    >(
       `SELECT request_hash, state, response_status, response_body
          FROM idempotency_keys WHERE scope = $1 AND key = $2`,
       [scope, key],
-    )) as {
-      request_hash: string;
-      state: string;
-      response_status: number | null;
-      response_body: unknown;
-    }[];
+    );
     if (!existing) return this.start(scope, key, requestHash);
     if (existing.request_hash !== requestHash) {
       throw new DomainError(

@@ -44,7 +44,10 @@ export class BullJobQueue extends JobQueue {
       })
       .catch((error: unknown) => this.logger.error({ err: error }, 'job worker stopped'));
     this.queue.on('failed', (job: Job, error: Error) => {
-      this.logger.warn({ err: error, job: job.name, jobId: job.id, attempt: job.attemptsMade }, 'job failed');
+      this.logger.warn(
+        { err: error, job: job.name, jobId: job.id, attempt: job.attemptsMade },
+        'job failed',
+      );
     });
   }
 

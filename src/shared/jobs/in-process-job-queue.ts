@@ -44,7 +44,13 @@ export class InProcessJobQueue extends JobQueue {
     await Promise.allSettled([...this.running]);
   }
 
-  private schedule(name: string, data: unknown, options: EnqueueOptions, triesLeft: number, delayMs: number): void {
+  private schedule(
+    name: string,
+    data: unknown,
+    options: EnqueueOptions,
+    triesLeft: number,
+    delayMs: number,
+  ): void {
     const timer = setTimeout(() => {
       this.waiting.delete(options.jobId);
       const run = this.run(name, data, options, triesLeft);
@@ -54,13 +60,21 @@ export class InProcessJobQueue extends JobQueue {
     this.waiting.set(options.jobId, timer);
   }
 
-  private async run(name: string, data: unknown, options: EnqueueOptions, triesLeft: number): Promise<void> {
+  private async run(
+    name: string,
+    data: unknown,
+    options: EnqueueOptions,
+    triesLeft: number,
+  ): Promise<void> {
     const handler = this.handlers.get(name);
     try {
       if (!handler) throw new UnknownJobError(name);
       await handler(data);
     } catch (error) {
-      this.logger.warn({ err: error, job: name, jobId: options.jobId, triesLeft: triesLeft - 1 }, 'job failed');
+      this.logger.warn(
+        { err: error, job: name, jobId: options.jobId, triesLeft: triesLeft - 1 },
+        'job failed',
+      );
       if (triesLeft > 1 && !this.closed) {
         this.schedule(name, data, options, triesLeft - 1, RETRY_DELAY_MS);
       }

@@ -50,16 +50,14 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
     if (list.length === 0) return;
     await manager.insert(
       OutboxEvent,
-      list.map(
-        (event): QueryDeepPartialEntity<OutboxEvent> => ({
-          type: event.type,
-          aggregateType: event.aggregateType,
-          aggregateId: event.aggregateId ?? null,
-          organizationId: event.organizationId ?? null,
-          // jsonb: TypeORM's partial-entity type cannot express an open record.
-          payload: event.payload as QueryDeepPartialEntity<Record<string, unknown>>,
-        }),
-      ),
+      list.map((event): QueryDeepPartialEntity<OutboxEvent> => ({
+        type: event.type,
+        aggregateType: event.aggregateType,
+        aggregateId: event.aggregateId ?? null,
+        organizationId: event.organizationId ?? null,
+        // jsonb: TypeORM's partial-entity type cannot express an open record.
+        payload: event.payload as QueryDeepPartialEntity<Record<string, unknown>>,
+      })),
     );
   }
 
@@ -105,13 +103,17 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
   private async relayBatch(): Promise<number> {
     if (!this.dataSource.isInitialized) return 0;
     return this.dataSource.transaction(async (manager) => {
-      const pending = (await manager.query(
+      const pending = await manager.query<{ id: string }[]>(
         `SELECT id FROM outbox_events WHERE published_at IS NULL
           ORDER BY occurred_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [RELAY_BATCH],
-      )) as { id: string }[];
+      );
       for (const { id } of pending) {
-        await this.jobs.enqueue(DELIVER_JOB, { eventId: id }, { jobId: `outbox-${id}`, attempts: 10 });
+        await this.jobs.enqueue(
+          DELIVER_JOB,
+          { eventId: id },
+          { jobId: `outbox-${id}`, attempts: 10 },
+        );
       }
       if (pending.length > 0) {
         await manager.query(`UPDATE outbox_events SET published_at = now() WHERE id = ANY($1)`, [
@@ -125,7 +127,10 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
   private async deliver(eventId: string): Promise<void> {
     const event = await this.dataSource.getRepository(OutboxEvent).findOneBy({ id: eventId });
     if (!event) return;
-    const subscribers = [...(this.subscribers.get(event.type) ?? []), ...(this.subscribers.get('*') ?? [])];
+    const subscribers = [
+      ...(this.subscribers.get(event.type) ?? []),
+      ...(this.subscribers.get('*') ?? []),
+    ];
     for (const subscriber of subscribers) await subscriber(event);
   }
 }

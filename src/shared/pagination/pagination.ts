@@ -76,7 +76,9 @@ function encodeCursor(position: CursorPosition): string {
 
 function decodeCursor(cursor: string): CursorPosition {
   try {
-    const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPosition;
+    const position = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    ) as CursorPosition;
     if (
       typeof position.createdAt === 'string' &&
       !Number.isNaN(Date.parse(position.createdAt)) &&
@@ -88,5 +90,7 @@ function decodeCursor(cursor: string): CursorPosition {
   } catch {
     // fall through to the validation error
   }
-  throw validationFailed([{ field: 'cursor', code: 'INVALID', message: 'cursor is not one this API issued' }]);
+  throw validationFailed([
+    { field: 'cursor', code: 'INVALID', message: 'cursor is not one this API issued' },
+  ]);
 }

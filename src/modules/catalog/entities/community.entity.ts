@@ -17,7 +17,13 @@ export class Community {
   @Column({ name: 'altitude_m', type: 'integer', nullable: true })
   altitudeM!: number | null;
 
-  @Column({ name: 'distance_km_to_calama', type: 'numeric', precision: 8, scale: 1, nullable: true })
+  @Column({
+    name: 'distance_km_to_calama',
+    type: 'numeric',
+    precision: 8,
+    scale: 1,
+    nullable: true,
+  })
   distanceKmToCalama!: string | null;
 
   @Column({ name: 'cultivated_ha', type: 'numeric', precision: 10, scale: 2, nullable: true })

@@ -6,7 +6,10 @@ export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
 export const ASSOCIATION_ROLES = ['manager', 'treasurer', 'member'] as const;
 export const BUYER_ROLES = ['buyer_agent'] as const;
 export type OrganizationRole = (typeof ASSOCIATION_ROLES)[number] | (typeof BUYER_ROLES)[number];
-export const ORGANIZATION_ROLES: readonly OrganizationRole[] = [...ASSOCIATION_ROLES, ...BUYER_ROLES];
+export const ORGANIZATION_ROLES: readonly OrganizationRole[] = [
+  ...ASSOCIATION_ROLES,
+  ...BUYER_ROLES,
+];
 
 export const APPROVAL_POLICIES = ['manager', 'two_person', 'member_vote'] as const;
 export type ApprovalPolicy = (typeof APPROVAL_POLICIES)[number];
@@ -60,7 +63,8 @@ export const IdentityErrors = defineErrorCodes({
 
 /** An association has managers, treasurers and members; a buyer has buyer agents. */
 export function assertRoleFitsKind(kind: OrganizationKind, role: OrganizationRole): void {
-  const allowed: readonly OrganizationRole[] = kind === 'association' ? ASSOCIATION_ROLES : BUYER_ROLES;
+  const allowed: readonly OrganizationRole[] =
+    kind === 'association' ? ASSOCIATION_ROLES : BUYER_ROLES;
   if (!allowed.includes(role)) {
     throw new DomainError(
       IdentityErrors.ROLE_NOT_FOR_ORGANIZATION_KIND,

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { DecimalField } from '../../../shared/validation/decimal.validators';
 import {
   APPROVAL_POLICIES,
@@ -127,7 +138,10 @@ export class CreateProducerRequest {
   @MaxLength(16)
   rut?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'a member of this association who is this producer' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'a member of this association who is this producer',
+  })
   @IsOptional()
   @IsUUID()
   userId?: string;

@@ -1,0 +1,73 @@
+import { CommonErrors, DomainError } from '../../../shared/errors/domain-error';
+import type { LotStatus } from '../../pooling/domain/lot-state';
+import { NegotiationErrors } from './negotiation.errors';
+import { type LotMechanism, isTenderClosed } from './tender-window';
+
+export type OfferViewer =
+  { kind: 'association'; organizationId: string } | { kind: 'buyer'; organizationId: string };
+
+export interface LotVisibilityView {
+  associationId: string;
+  mechanism: LotMechanism;
+  status: LotStatus;
+  closesAt: Date | null;
+}
+
+/**
+ * Sealed until close: the association sees a tender's bids once the tender is closed (by
+ * time, even if the close job has not run, or by status). Draft lots never had bids.
+ */
+function bidsUnsealed(lot: LotVisibilityView, now: Date): boolean {
+  if (lot.mechanism !== 'tender') return true;
+  if (lot.status !== 'open') return true;
+  return lot.closesAt !== null && isTenderClosed(lot.closesAt, now);
+}
+
+/**
+ * May this viewer read this offer or bid? A buyer reads only its own organisation's; anyone
+ * else's is NOT_FOUND, as is any offer on another association's lot, so that neither learns
+ * it exists. The owning association reads all negotiation offers, and tender bids only after
+ * close (BID_HIDDEN before).
+ */
+export function assertOfferReadable(
+  viewer: OfferViewer,
+  lot: LotVisibilityView,
+  offer: { buyerOrganizationId: string },
+  now: Date,
+): void {
+  if (viewer.kind === 'buyer') {
+    if (offer.buyerOrganizationId !== viewer.organizationId) throw notFound();
+    return;
+  }
+  if (lot.associationId !== viewer.organizationId) throw notFound();
+  if (!bidsUnsealed(lot, now)) throw hidden();
+}
+
+/**
+ * The offers of a lot a viewer may list. The association listing a tender before close is
+ * refused rather than shown an empty list, which would read as "no bids".
+ */
+export function visibleOffers<T extends { buyerOrganizationId: string }>(
+  viewer: OfferViewer,
+  lot: LotVisibilityView,
+  offers: readonly T[],
+  now: Date,
+): T[] {
+  if (viewer.kind === 'buyer') {
+    return offers.filter((o) => o.buyerOrganizationId === viewer.organizationId);
+  }
+  if (lot.associationId !== viewer.organizationId) throw notFound();
+  if (!bidsUnsealed(lot, now)) throw hidden();
+  return [...offers];
+}
+
+function notFound(): DomainError {
+  return new DomainError(CommonErrors.NOT_FOUND, 'offer not found');
+}
+
+function hidden(): DomainError {
+  return new DomainError(
+    NegotiationErrors.BID_HIDDEN,
+    'the bids of this tender stay sealed until it closes',
+  );
+}
