@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { withJwtSecret } from './config/jwt-secret';
 import { ProblemDetailsFilter, sendProblem } from './shared/errors/problem-details.filter';
+import { type Clock, SystemClock } from './shared/clock';
 import { AylluExpressAdapter } from './shared/http/ayllu-express-adapter';
 import { createLogger, PinoNestLogger } from './shared/logging/logger';
 import { Metrics } from './shared/metrics/metrics';
@@ -20,6 +21,8 @@ export const API_PREFIX = 'api/v1';
 export interface CreateAppOptions {
   /** Where the JSON log goes (stdout when absent); tests pass a stream they can read. */
   logDestination?: DestinationStream;
+  /** The services' clock; tests pass a ManualClock to move time. */
+  clock?: Clock;
 }
 
 export interface AylluApp {
@@ -35,7 +38,7 @@ export async function createApp(
   const logger = createLogger(config.logLevel, options.logDestination);
   const metrics = new Metrics();
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.register(withJwtSecret(config), logger, metrics),
+    AppModule.register(withJwtSecret(config), logger, metrics, options.clock ?? new SystemClock()),
     new AylluExpressAdapter(express()),
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );

@@ -7,6 +7,7 @@ import type { AppConfig } from './config/app-config';
 import { APP_SCHEMA } from './app.schema';
 import { CatalogModule } from './modules/catalog/catalog.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import type { Clock } from './shared/clock';
 import { CoreModule } from './shared/core.module';
 import { DatabaseModule } from './shared/database/database.module';
 import { OperationsController } from './shared/health/operations.controller';
@@ -20,12 +21,13 @@ export class AppModule {
     config: AppConfig & { jwtSecret: string },
     logger: Logger,
     metrics: Metrics,
+    clock: Clock,
   ): DynamicModule {
     const windowMs = config.loginThrottle.windowSeconds * 1000;
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config, logger, metrics),
+        CoreModule.forRoot(config, logger, metrics, clock),
         DatabaseModule.forRoot(APP_SCHEMA),
         JobsModule.forRoot(config),
         ThrottlerModule.forRoot({

@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Clock } from './clock';
 import { OrganizationResolver } from './auth/organization-resolver';
 import { TokenService } from './auth/token.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
@@ -17,6 +18,7 @@ export class CoreModule {
     config: AppConfig & { jwtSecret: string },
     logger: Logger,
     metrics: Metrics,
+    clock: Clock,
   ): DynamicModule {
     return {
       module: CoreModule,
@@ -25,6 +27,7 @@ export class CoreModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: Metrics, useValue: metrics },
+        { provide: Clock, useValue: clock },
         TokenService,
         OrganizationResolver,
         Outbox,

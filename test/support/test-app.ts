@@ -6,6 +6,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.factory';
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
+import type { Clock } from '../../src/shared/clock';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -21,7 +22,10 @@ export interface TestApp {
  * database created next to the one named there and dropped at close; without it, an
  * in-memory embedded database. REDIS_URL, when set, is shared with a queue prefix of our own.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestApp> {
   const database = process.env.DATABASE_URL
     ? await createScratchDatabase(process.env.DATABASE_URL)
     : undefined;
@@ -41,7 +45,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       done();
     },
   });
-  const { app } = await createApp(config, { logDestination });
+  const { app } = await createApp(config, { logDestination, clock: options.clock });
   await app.init();
   return {
     app,

@@ -4,10 +4,9 @@ import {
   validationFailed,
 } from '../../../shared/errors/domain-error';
 import { Dec, type DecimalInput, dec, toDecimalString } from '../../../shared/money';
+import type { ApprovalPolicy } from '../../identity/domain/roles';
 import { NegotiationErrors } from './negotiation.errors';
 
-export const APPROVAL_POLICIES = ['manager', 'two_person', 'member_vote'] as const;
-export type ApprovalPolicy = (typeof APPROVAL_POLICIES)[number];
 export type AssociationRole = 'manager' | 'treasurer' | 'member';
 export type VoteChoice = 'approve' | 'reject';
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';

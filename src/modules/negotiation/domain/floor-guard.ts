@@ -1,9 +1,7 @@
 import { DomainError, validationFailed } from '../../../shared/errors/domain-error';
 import { type DecimalInput, dec, toDecimalString } from '../../../shared/money';
+import type { FloorPolicy } from '../../identity/domain/roles';
 import { NegotiationErrors } from './negotiation.errors';
-
-export const FLOOR_POLICIES = ['block', 'override_with_reason'] as const;
-export type FloorPolicy = (typeof FLOOR_POLICIES)[number];
 
 export const MAX_OVERRIDE_REASON_LENGTH = 1000;
 

@@ -6,9 +6,9 @@ import {
   type HistoryEventInput,
   type JsonValue,
   appendEvent,
-  canonicalJson,
   verifyChain,
 } from './history-chain';
+import { canonicalJson } from '../../../shared/json/canonical-json';
 
 function chainOf(inputs: HistoryEventInput[]): ChainedEvent[] {
   const chain: ChainedEvent[] = [];
