@@ -7,6 +7,8 @@ import type { AppConfig } from './config/app-config';
 import { APP_SCHEMA } from './app.schema';
 import { CatalogModule } from './modules/catalog/catalog.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import { NegotiationModule } from './modules/negotiation/negotiation.module';
+import { PoolingModule } from './modules/pooling/pooling.module';
 import type { Clock } from './shared/clock';
 import { CoreModule } from './shared/core.module';
 import { DatabaseModule } from './shared/database/database.module';
@@ -32,7 +34,11 @@ export class AppModule {
         JobsModule.forRoot(config),
         ThrottlerModule.forRoot({
           throttlers: [
-            { name: 'login-address', ttl: windowMs, limit: config.loginThrottle.addressLimit },
+            {
+              name: 'login-address',
+              ttl: windowMs,
+              limit: config.loginThrottle.addressLimit,
+            },
             {
               name: 'login-account',
               ttl: windowMs,
@@ -47,6 +53,8 @@ export class AppModule {
         }),
         IdentityModule,
         CatalogModule,
+        PoolingModule,
+        NegotiationModule,
       ],
       controllers: [OperationsController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

@@ -7,6 +7,12 @@ import { Membership } from './modules/identity/entities/membership.entity';
 import { Organization } from './modules/identity/entities/organization.entity';
 import { Producer } from './modules/identity/entities/producer.entity';
 import { User } from './modules/identity/entities/user.entity';
+import { Approval, ApprovalVoteRecord } from './modules/negotiation/entities/approval.entity';
+import { Deal } from './modules/negotiation/entities/deal.entity';
+import { Offer } from './modules/negotiation/entities/offer.entity';
+import { Lot } from './modules/pooling/entities/lot.entity';
+import { LotContribution } from './modules/pooling/entities/lot-contribution.entity';
+import { LotHistoryEvent } from './modules/pooling/entities/lot-history-event.entity';
 import { IdempotencyKey } from './shared/idempotency/idempotency-key.entity';
 import { OutboxEvent } from './shared/outbox/outbox-event.entity';
 
@@ -23,6 +29,13 @@ export const APP_SCHEMA = {
     Producer,
     OutboxEvent,
     IdempotencyKey,
+    Lot,
+    LotContribution,
+    LotHistoryEvent,
+    Offer,
+    Deal,
+    Approval,
+    ApprovalVoteRecord,
   ],
   migrations: MIGRATIONS,
 };

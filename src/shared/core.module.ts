@@ -37,6 +37,7 @@ export class CoreModule {
         APP_CONFIG,
         LOGGER,
         Metrics,
+        Clock,
         TokenService,
         OrganizationResolver,
         Outbox,

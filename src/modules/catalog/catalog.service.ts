@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { toDecimalString } from '../../shared/money/decimal';
 import { type Page, type PageQuery, mapPage, paginate } from '../../shared/pagination/pagination';
 import type { CommunityResponse, ProductResponse } from './dto/catalog.dto';
@@ -11,6 +11,24 @@ import { ProductGrade } from './entities/product-grade.entity';
 @Injectable()
 export class CatalogService {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** What a lot of this product may be graded and measured in; null for an unknown product. */
+  async productTerms(
+    productId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ baseUnit: string; grades: string[]; units: string[] } | null> {
+    const product = await manager.findOneBy(Product, { id: productId });
+    if (!product) return null;
+    const [grades, units] = [
+      await manager.findBy(ProductGrade, { productId }),
+      await manager.findBy(PackagingUnit, { productId }),
+    ];
+    return {
+      baseUnit: product.baseUnit,
+      grades: grades.map((grade) => grade.code),
+      units: [product.baseUnit, ...units.map((unit) => unit.code)],
+    };
+  }
 
   async listCommunities(page: PageQuery): Promise<Page<CommunityResponse>> {
     const result = await paginate(

@@ -4,7 +4,6 @@ import {
   validationFailed,
 } from '../../../shared/errors/domain-error';
 import { Dec, type DecimalInput, dec, toDecimalString } from '../../../shared/money';
-import type { ApprovalPolicy } from '../../identity/domain/roles';
 import { NegotiationErrors } from './negotiation.errors';
 
 export type AssociationRole = 'manager' | 'treasurer' | 'member';

@@ -69,7 +69,10 @@ export function hashEvent(
 }
 
 /** The next row of a lot's log; `prev` is the current head, or null for the first event. */
-export function appendEvent(prev: ChainedEvent | null, event: HistoryEventInput): ChainedEvent {
+/** What appending needs of the current head: the lot row keeps exactly this. */
+export type ChainHead = Pick<ChainedEvent, 'lotId' | 'seq' | 'hash'>;
+
+export function appendEvent(prev: ChainHead | null, event: HistoryEventInput): ChainedEvent {
   if (prev !== null && prev.lotId !== event.lotId) {
     throw new Error(
       `history: event of lot ${event.lotId} appended to the chain of lot ${prev.lotId}`,

@@ -13,6 +13,13 @@ import { defineErrorCodes } from '../../../shared/errors/domain-error';
  * offer or bid gets the common NOT_FOUND instead, because it may not know it exists.
  */
 export const NegotiationErrors = defineErrorCodes({
+  INSUFFICIENT_QUANTITY_LEFT: {
+    status: 409,
+    title: {
+      es: 'El lote ya no tiene esa cantidad disponible',
+      en: 'The lot no longer has that quantity available',
+    },
+  },
   OFFER_EXPIRED: {
     status: 409,
     title: { es: 'La oferta venció', en: 'The offer has expired' },

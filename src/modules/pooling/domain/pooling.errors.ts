@@ -24,6 +24,10 @@ export const PoolingErrors = defineErrorCodes({
       en: 'A pending approval holds part of the lot',
     },
   },
+  LOT_EMPTY: {
+    status: 409,
+    title: { es: 'El lote no tiene aportes', en: 'The lot has no contributions' },
+  },
   INSUFFICIENT_QUANTITY: {
     status: 400,
     title: {

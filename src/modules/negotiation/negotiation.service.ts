@@ -1,0 +1,993 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthenticatedUser } from '../../shared/auth/access';
+import { Clock } from '../../shared/clock';
+import { CommonErrors, DomainError } from '../../shared/errors/domain-error';
+import { JobQueue } from '../../shared/jobs/job-queue';
+import { dec, toDecimalString } from '../../shared/money';
+import { Outbox } from '../../shared/outbox/outbox.service';
+import { updateReturning } from '../../shared/database/update-returning';
+import { Organization } from '../identity/entities/organization.entity';
+import { IdentityService } from '../identity/identity.service';
+import type { OrganizationRole } from '../identity/domain/roles';
+import {
+  assertQuantityRequestable,
+  closingEvent,
+  dealQuantity,
+} from '../pooling/domain/lot-quantities';
+import { Lot } from '../pooling/entities/lot.entity';
+import { LotsService, TENDER_CLOSE_JOB } from '../pooling/lots.service';
+import type {
+  AcceptOfferRequest,
+  CounterOfferRequest,
+  MakeOfferRequest,
+} from './dto/negotiation.dto';
+import {
+  type ApprovalSpec,
+  type ApprovalTally,
+  type AssociationRole,
+  approvalClosesAt,
+  buildElectorate,
+  castVote,
+  tallyApproval,
+} from './domain/approval';
+import { guardFloor } from './domain/floor-guard';
+import { NegotiationErrors } from './domain/negotiation.errors';
+import { decideOfferAction, effectiveStatus, offerExpiryDue } from './domain/offer-state';
+import { validateCounterTerms, validateOfferTerms } from './domain/offer-validation';
+import { assertOfferReadable, type OfferViewer, visibleOffers } from './domain/offer-visibility';
+import { type TenderAllocation, allocateTender } from './domain/tender-allocation';
+import {
+  assertBidAllowed,
+  assertNegotiable,
+  assertTenderClosed,
+  tenderCloseDue,
+} from './domain/tender-window';
+import { Approval, ApprovalVoteRecord } from './entities/approval.entity';
+import { Deal } from './entities/deal.entity';
+import { Offer } from './entities/offer.entity';
+
+const OFFER_EXPIRE_JOB = 'offer.expire';
+const APPROVAL_EXPIRE_JOB = 'approval.expire';
+
+/** Who acts on an offer: its association (with the caller's roles there) or its buyer. */
+type Party = { side: 'association'; roles: OrganizationRole[] } | { side: 'buyer' };
+
+export type AcceptOutcome = { deal: Deal } | { approval: Approval };
+
+@Injectable()
+export class NegotiationService implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly lots: LotsService,
+    private readonly identity: IdentityService,
+    private readonly outbox: Outbox,
+    private readonly jobs: JobQueue,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.lots.setCatchUp((lotId) => this.catchUp(lotId));
+    this.jobs.register<{ lotId: string }>(TENDER_CLOSE_JOB, ({ lotId }) =>
+      this.closeTenderIfDue(lotId, 'job:tender-close'),
+    );
+    this.jobs.register<{ offerId: string }>(OFFER_EXPIRE_JOB, ({ offerId }) =>
+      this.expireOfferIfDue(offerId),
+    );
+    this.jobs.register<{ approvalId: string }>(APPROVAL_EXPIRE_JOB, ({ approvalId }) =>
+      this.expireApprovalIfDue(approvalId),
+    );
+  }
+
+  /** A buyer's offer on a negotiation lot, or a sealed bid on a tender. */
+  async makeOffer(
+    lotId: string,
+    user: AuthenticatedUser,
+    request: MakeOfferRequest,
+  ): Promise<Offer> {
+    const buyerOrganizationId = await this.buyerOrganizationFor(user, request.buyerOrganizationId);
+    await this.catchUp(lotId);
+    const now = this.clock.now();
+    const offer = await this.dataSource.transaction(async (manager) => {
+      const lot = await this.lots.lock(manager, lotId);
+      const isTender = lot.mechanism === 'tender';
+      if (isTender) assertBidAllowed(lot, now);
+      else assertNegotiable(lot);
+      await this.releaseLapsedHolds(manager, lot, now);
+      const terms = validateOfferTerms(request, now);
+      assertQuantityRequestable({
+        requested: terms.quantity,
+        quantityAvailable: this.lots.available(lot),
+        minOrderQuantity: lot.minOrderQuantity,
+      });
+      if (isTender) {
+        // A buyer's new bid replaces its earlier one: one standing bid per buyer.
+        await manager.query(
+          `UPDATE offers SET status = 'superseded', decided_at = $3
+            WHERE lot_id = $1 AND buyer_organization_id = $2 AND kind = 'bid' AND status = 'pending'`,
+          [lot.id, buyerOrganizationId, now],
+        );
+      }
+      const id = randomUUID();
+      const offer = await manager.save(
+        manager.create(Offer, {
+          id,
+          lotId: lot.id,
+          buyerOrganizationId,
+          threadId: id,
+          parentOfferId: null,
+          kind: isTender ? 'bid' : 'offer',
+          madeBy: 'buyer',
+          madeByUserId: user.id,
+          price: terms.price,
+          quantity: terms.quantity,
+          minQuantity: terms.minQuantity,
+          paymentTermsDays: terms.paymentTermsDays,
+          expiresAt: terms.expiresAt,
+          status: 'pending',
+          createdAt: now,
+        }),
+      );
+      // A sealed bid's terms stay out of the association's history until the tender closes.
+      await this.lots.appendHistory(manager, lot, [
+        isTender
+          ? { type: 'bid.placed', at: now, actor: user.id, data: { offerId: offer.id } }
+          : { type: 'offer.received', at: now, actor: user.id, data: offerTermsData(offer) },
+      ]);
+      await this.lots.recordEvent(manager, lot, isTender ? 'bid.received' : 'offer.received', {
+        offerId: offer.id,
+        buyerOrganizationId,
+      });
+      return offer;
+    });
+    await this.scheduleExpiry(offer);
+    this.outbox.kick();
+    return offer;
+  }
+
+  async counter(
+    offerId: string,
+    user: AuthenticatedUser,
+    request: CounterOfferRequest,
+  ): Promise<Offer> {
+    const { party, lot: lotRef } = await this.partyFor(offerId, user);
+    await this.catchUp(lotRef.id);
+    const now = this.clock.now();
+    const floorPrice = party.side === 'association' ? await this.floorOf(lotRef) : null;
+    const counter = await this.dataSource.transaction(async (manager) => {
+      const lot = await this.lots.lock(manager, lotRef.id);
+      const offer = await this.lockOffer(manager, offerId);
+      assertNegotiable(lot);
+      decideOfferAction({ offer, actor: party.side, action: 'counter', now });
+      requireRole(party, ['manager'], 'counter');
+      const terms = validateCounterTerms(request, offer, now);
+      assertQuantityRequestable({
+        requested: terms.quantity,
+        quantityAvailable: this.lots.available(lot),
+        minOrderQuantity: lot.minOrderQuantity,
+      });
+      const floor =
+        party.side === 'association'
+          ? guardFloor({
+              price: terms.price,
+              floorPrice,
+              policy: (await manager.findOneByOrFail(Organization, { id: lot.organizationId }))
+                .floorPolicy,
+              overrideReason: request.overrideReason,
+            })
+          : null;
+      await manager.update(
+        Offer,
+        { id: offer.id },
+        { status: 'countered', decidedAt: now, decidedByUserId: user.id },
+      );
+      const counter = await manager.save(
+        manager.create(Offer, {
+          id: randomUUID(),
+          lotId: lot.id,
+          buyerOrganizationId: offer.buyerOrganizationId,
+          threadId: offer.threadId,
+          parentOfferId: offer.id,
+          kind: 'offer',
+          madeBy: party.side,
+          madeByUserId: user.id,
+          price: terms.price,
+          quantity: terms.quantity,
+          minQuantity: terms.minQuantity,
+          paymentTermsDays: terms.paymentTermsDays,
+          expiresAt: terms.expiresAt,
+          status: 'pending',
+          createdAt: now,
+        }),
+      );
+      await this.lots.appendHistory(manager, lot, [
+        ...(floor?.override
+          ? [{ type: 'floor.overridden', at: now, actor: user.id, data: { ...floor.override } }]
+          : []),
+        {
+          type: 'offer.countered',
+          at: now,
+          actor: user.id,
+          data: { ...offerTermsData(counter), counteredOfferId: offer.id },
+        },
+      ]);
+      await this.lots.recordEvent(manager, lot, 'offer.countered', {
+        offerId: counter.id,
+        counteredOfferId: offer.id,
+        madeBy: party.side,
+        buyerOrganizationId: offer.buyerOrganizationId,
+      });
+      return counter;
+    });
+    await this.scheduleExpiry(counter);
+    this.outbox.kick();
+    return counter;
+  }
+
+  /**
+   * Acceptance by the party that did not make the offer. The buyer accepting the
+   * association's counter makes a deal at once; the association accepting a buyer's offer
+   * goes through its approval policy and floor guard.
+   */
+  async accept(
+    offerId: string,
+    user: AuthenticatedUser,
+    request: AcceptOfferRequest,
+  ): Promise<AcceptOutcome> {
+    const { party, lot: lotRef } = await this.partyFor(offerId, user);
+    await this.catchUp(lotRef.id);
+    const now = this.clock.now();
+    const floorPrice = party.side === 'association' ? await this.floorOf(lotRef) : null;
+    const outcome = await this.dataSource.transaction(async (manager): Promise<AcceptOutcome> => {
+      const lot = await this.lots.lock(manager, lotRef.id);
+      const offer = await this.lockOffer(manager, offerId);
+      decideOfferAction({ offer, actor: party.side, action: 'accept', now });
+      assertNegotiable(lot);
+      await this.releaseLapsedHolds(manager, lot, now);
+      if (party.side === 'buyer')
+        return { deal: await this.createDeal(manager, lot, offer, user.id, now, null) };
+
+      const organization = await manager.findOneByOrFail(Organization, { id: lot.organizationId });
+      const floor = guardFloor({
+        price: offer.price,
+        floorPrice,
+        policy: organization.floorPolicy,
+        overrideReason: request.overrideReason,
+      });
+      const overrideEvents = floor.override
+        ? [
+            {
+              type: 'floor.overridden',
+              at: now,
+              actor: user.id,
+              data: { ...floor.override, offerId: offer.id },
+            },
+          ]
+        : [];
+      switch (organization.approvalPolicy) {
+        case 'manager':
+          requireRole(party, ['manager'], 'accept');
+          await this.lots.appendHistory(manager, lot, overrideEvents);
+          return { deal: await this.createDeal(manager, lot, offer, user.id, now, null) };
+        case 'two_person':
+          requireRole(party, ['manager', 'treasurer'], 'accept');
+          return {
+            approval: await this.requestApproval(
+              manager,
+              lot,
+              offer,
+              organization,
+              user,
+              party,
+              now,
+              floor.override?.reason ?? null,
+              overrideEvents,
+            ),
+          };
+        case 'member_vote':
+          requireRole(party, ['manager'], 'put to a vote');
+          return {
+            approval: await this.requestApproval(
+              manager,
+              lot,
+              offer,
+              organization,
+              user,
+              party,
+              now,
+              floor.override?.reason ?? null,
+              overrideEvents,
+            ),
+          };
+      }
+    });
+    if ('approval' in outcome) await this.scheduleApprovalExpiry(outcome.approval);
+    this.outbox.kick();
+    return outcome;
+  }
+
+  async reject(offerId: string, user: AuthenticatedUser): Promise<Offer> {
+    return this.answer(offerId, user, 'reject');
+  }
+
+  async withdraw(offerId: string, user: AuthenticatedUser): Promise<Offer> {
+    return this.answer(offerId, user, 'withdraw');
+  }
+
+  async vote(
+    approvalId: string,
+    user: AuthenticatedUser,
+    choice: 'approve' | 'reject',
+  ): Promise<Approval> {
+    const approvalRef = await this.dataSource.getRepository(Approval).findOneBy({ id: approvalId });
+    if (!approvalRef) throw notFound('approval');
+    const lotRef = await this.dataSource
+      .getRepository(Lot)
+      .findOneByOrFail({ id: approvalRef.lotId });
+    const membership = await this.identity.membershipOf(user.id, lotRef.organizationId);
+    if (!membership) throw notFound('approval');
+    const now = this.clock.now();
+    const approval = await this.dataSource.transaction(async (manager) => {
+      const lot = await this.lots.lock(manager, lotRef.id);
+      const approval = await manager.findOneOrFail(Approval, {
+        where: { id: approvalId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const votes = await manager.findBy(ApprovalVoteRecord, { approvalId });
+      const { vote, tally } = castVote(
+        specOf(approval),
+        votes,
+        { userId: user.id, role: associationRole(membership.roles), choice },
+        now,
+      );
+      await manager.insert(ApprovalVoteRecord, { approvalId, ...vote });
+      await this.lots.appendHistory(manager, lot, [
+        { type: 'approval.voted', at: now, actor: user.id, data: { approvalId, choice } },
+      ]);
+      await this.settleApproval(manager, lot, approval, tally, now, user.id);
+      return approval;
+    });
+    this.outbox.kick();
+    return approval;
+  }
+
+  async getOffer(
+    offerId: string,
+    user: AuthenticatedUser,
+  ): Promise<{ offer: Offer; thread: Offer[] }> {
+    const offer = await this.dataSource.getRepository(Offer).findOneBy({ id: offerId });
+    if (!offer) throw notFound('offer');
+    await this.catchUp(offer.lotId);
+    const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: offer.lotId });
+    const viewer = await this.offerViewer(lot, offer, user);
+    assertOfferReadable(viewer, visibilityOf(lot), offer, this.clock.now());
+    const thread = await this.dataSource.getRepository(Offer).find({
+      where: { threadId: offer.threadId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return { offer, thread };
+  }
+
+  async listOffers(lotId: string, user: AuthenticatedUser): Promise<Offer[]> {
+    const { lot, viewer } = await this.lots.view(lotId, user);
+    const offers = await this.dataSource.getRepository(Offer).find({
+      where: { lotId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    const offerViewer: OfferViewer =
+      viewer.side === 'association'
+        ? { kind: 'association', organizationId: lot.organizationId }
+        : { kind: 'buyer', organizationId: viewer.organizationIds[0] };
+    if (viewer.side === 'buyer')
+      return offers.filter((offer) => viewer.organizationIds.includes(offer.buyerOrganizationId));
+    return visibleOffers(offerViewer, visibilityOf(lot), offers, this.clock.now());
+  }
+
+  async getApproval(
+    approvalId: string,
+    user: AuthenticatedUser,
+  ): Promise<{
+    approval: Approval;
+    votes: ApprovalVoteRecord[];
+    tally: ApprovalTally;
+    dealId: string | null;
+  }> {
+    const approval = await this.dataSource.getRepository(Approval).findOneBy({ id: approvalId });
+    if (!approval) throw notFound('approval');
+    const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: approval.lotId });
+    if (!(await this.identity.membershipOf(user.id, lot.organizationId)))
+      throw notFound('approval');
+    const votes = await this.dataSource
+      .getRepository(ApprovalVoteRecord)
+      .find({ where: { approvalId }, order: { castAt: 'ASC' } });
+    const deal = await this.dataSource.getRepository(Deal).findOneBy({ approvalId });
+    return {
+      approval,
+      votes,
+      tally: tallyApproval(specOf(approval), votes, this.clock.now()),
+      dealId: deal?.id ?? null,
+    };
+  }
+
+  async getDeal(dealId: string, user: AuthenticatedUser): Promise<Deal> {
+    const deal = await this.dataSource.getRepository(Deal).findOneBy({ id: dealId });
+    if (!deal) throw notFound('deal');
+    const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: deal.lotId });
+    const asAssociation = await this.identity.membershipOf(user.id, lot.organizationId);
+    const asBuyer = await this.identity.membershipOf(user.id, deal.buyerOrganizationId);
+    if (!asAssociation && !asBuyer) throw notFound('deal');
+    return deal;
+  }
+
+  /** The tender's allocation, from the close event of the lot's history; a buyer sees its own rows. */
+  async allocation(lotId: string, user: AuthenticatedUser): Promise<TenderAllocation> {
+    const { lot, viewer } = await this.lots.view(lotId, user);
+    if (lot.mechanism !== 'tender') {
+      throw new DomainError(NegotiationErrors.WRONG_MECHANISM, 'only a tender has an allocation');
+    }
+    assertTenderClosed(lot, this.clock.now());
+    const [row] = await this.dataSource.query<{ data: TenderAllocation }[]>(
+      `SELECT data FROM lot_history WHERE lot_id = $1 AND type = 'tender.closed' ORDER BY seq DESC LIMIT 1`,
+      [lotId],
+    );
+    if (!row) throw notFound('allocation');
+    const allocation = row.data;
+    if (viewer.side === 'association') return allocation;
+    return {
+      ...allocation,
+      allocations: allocation.allocations.filter((a) =>
+        viewer.organizationIds.includes(a.buyerOrganizationId),
+      ),
+    };
+  }
+
+  /** Lazy side of the time rules: close a tender whose time has come before touching it. */
+  async catchUp(lotId: string): Promise<void> {
+    const lot = await this.dataSource.getRepository(Lot).findOneBy({ id: lotId });
+    if (lot && tenderCloseDue(lot, this.clock.now()))
+      await this.closeTenderIfDue(lotId, 'system:lazy-close');
+  }
+
+  /** Under the lot's lock, so the job and the lazy path never both allocate. */
+  async closeTenderIfDue(lotId: string, actor: string): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      const lot = await this.lots.lock(manager, lotId);
+      if (!tenderCloseDue(lot, now)) return;
+      const bids = await manager.find(Offer, {
+        where: { lotId, kind: 'bid', status: 'pending' },
+        order: { createdAt: 'ASC', id: 'ASC' },
+      });
+      const allocation = allocateTender({
+        quantity: this.lots.available(lot),
+        reservePrice: lot.reservePrice,
+        pricingRule: lot.pricingRule ?? 'pay_as_bid',
+        bids: bids.map((bid) => ({
+          offerId: bid.id,
+          buyerOrganizationId: bid.buyerOrganizationId,
+          price: bid.price,
+          quantity: bid.quantity,
+          minQuantity: bid.minQuantity,
+          placedAt: bid.createdAt,
+        })),
+      });
+      const dealIds: string[] = [];
+      for (const row of allocation.allocations) {
+        const bid = bids.find((b) => b.id === row.offerId)!;
+        if (dec(row.quantityAllocated).isZero()) {
+          await manager.update(Offer, { id: bid.id }, { status: 'rejected', decidedAt: now });
+          continue;
+        }
+        const deal = await this.insertDeal(
+          manager,
+          lot,
+          bid,
+          row.quantityAllocated,
+          row.pricePaid!,
+          now,
+          null,
+        );
+        dealIds.push(deal.id);
+      }
+      await this.lots.appendHistory(manager, lot, [
+        { type: 'tender.closed', at: now, actor, data: { ...allocation, dealIds } as never },
+      ]);
+      await this.lots.transition(manager, lot, closingEvent(lot), now);
+      await this.lots.recordEvent(manager, lot, 'tender.closed', {
+        clearingPrice: allocation.clearingPrice,
+        dealIds,
+      });
+    });
+    this.outbox.kick();
+  }
+
+  async expireOfferIfDue(offerId: string): Promise<void> {
+    const now = this.clock.now();
+    const offer = await this.dataSource.getRepository(Offer).findOneBy({ id: offerId });
+    if (!offer || !offerExpiryDue(offer, now)) return;
+    await this.dataSource.transaction(async (manager) => {
+      const lot = await this.lots.lock(manager, offer.lotId);
+      const locked = await this.lockOffer(manager, offerId);
+      if (!offerExpiryDue(locked, now)) return;
+      await manager.update(Offer, { id: offerId }, { status: 'expired', decidedAt: now });
+      await this.releaseLapsedHolds(manager, lot, now);
+      await this.lots.appendHistory(manager, lot, [
+        { type: 'offer.expired', at: now, actor: 'job:offer-expire', data: { offerId } },
+      ]);
+      await this.lots.recordEvent(manager, lot, 'offer.expired', {
+        offerId,
+        buyerOrganizationId: offer.buyerOrganizationId,
+      });
+    });
+    this.outbox.kick();
+  }
+
+  async expireApprovalIfDue(approvalId: string): Promise<void> {
+    const approval = await this.dataSource.getRepository(Approval).findOneBy({ id: approvalId });
+    if (!approval || approval.status !== 'pending') return;
+    await this.dataSource.transaction(async (manager) => {
+      const lot = await this.lots.lock(manager, approval.lotId);
+      await this.releaseLapsedHolds(manager, lot, this.clock.now());
+    });
+    this.outbox.kick();
+  }
+
+  private async answer(
+    offerId: string,
+    user: AuthenticatedUser,
+    action: 'reject' | 'withdraw',
+  ): Promise<Offer> {
+    const { party, lot: lotRef } = await this.partyFor(offerId, user);
+    await this.catchUp(lotRef.id);
+    const now = this.clock.now();
+    const offer = await this.dataSource.transaction(async (manager) => {
+      const lot = await this.lots.lock(manager, lotRef.id);
+      const offer = await this.lockOffer(manager, offerId);
+      const status = decideOfferAction({ offer, actor: party.side, action, now });
+      requireRole(party, ['manager'], action);
+      if (action === 'withdraw' && offer.kind === 'bid' && lot.status !== 'open') {
+        throw new DomainError(NegotiationErrors.TENDER_CLOSED, 'the tender has closed');
+      }
+      const pending = await manager.findOneBy(Approval, { offerId, status: 'pending' });
+      if (pending) await this.closeApproval(manager, lot, pending, 'rejected', now);
+      await manager.update(
+        Offer,
+        { id: offerId },
+        { status, decidedAt: now, decidedByUserId: user.id },
+      );
+      offer.status = status;
+      offer.decidedAt = now;
+      const type = action === 'reject' ? 'offer.rejected' : 'offer.withdrawn';
+      await this.lots.appendHistory(manager, lot, [
+        { type, at: now, actor: user.id, data: { offerId } },
+      ]);
+      await this.lots.recordEvent(manager, lot, type, {
+        offerId,
+        buyerOrganizationId: offer.buyerOrganizationId,
+      });
+      return offer;
+    });
+    this.outbox.kick();
+    return offer;
+  }
+
+  private async requestApproval(
+    manager: EntityManager,
+    lot: Lot,
+    offer: Offer,
+    organization: Organization,
+    user: AuthenticatedUser,
+    party: Party,
+    now: Date,
+    overrideReason: string | null,
+    overrideEvents: { type: string; at: Date; actor: string; data: Record<string, string> }[],
+  ): Promise<Approval> {
+    const quantity = dealQuantity({
+      offerQuantity: offer.quantity,
+      offerMinQuantity: offer.minQuantity,
+      quantityAvailable: this.lots.available(lot),
+      minOrderQuantity: lot.minOrderQuantity,
+    });
+    const contributions = await manager.query<
+      { producer_id: string; user_id: string | null; quantity: string }[]
+    >(
+      `SELECT c.producer_id, p.user_id, c.quantity FROM lot_contributions c
+         JOIN producers p ON p.id = c.producer_id WHERE c.lot_id = $1`,
+      [lot.id],
+    );
+    const electorate =
+      organization.approvalPolicy === 'member_vote'
+        ? buildElectorate(
+            contributions.map((c) => ({
+              producerId: c.producer_id,
+              userId: c.user_id,
+              quantity: c.quantity,
+            })),
+          )
+        : [];
+    const approval = manager.create(Approval, {
+      lotId: lot.id,
+      offerId: offer.id,
+      policy: organization.approvalPolicy,
+      status: 'pending',
+      threshold: organization.approvalPolicy === 'member_vote' ? organization.voteThreshold : null,
+      electorate,
+      quantityHeld: quantity,
+      closesAt: approvalClosesAt({
+        now,
+        voteHours: organization.voteHours,
+        offerExpiresAt: offer.expiresAt,
+      }),
+      requestedByUserId: user.id,
+      overrideReason,
+      createdAt: now,
+    });
+    tallyApproval(specOf(approval), [], now);
+    await manager.save(approval);
+    // The quantity is held while the approval runs, so no other buyer can be sold it meanwhile.
+    await this.adjustLot(manager, lot, { held: quantity });
+    await this.lots.appendHistory(manager, lot, [
+      ...overrideEvents,
+      {
+        type: 'approval.requested',
+        at: now,
+        actor: user.id,
+        data: {
+          approvalId: approval.id,
+          offerId: offer.id,
+          policy: approval.policy,
+          quantityHeld: quantity,
+        },
+      },
+    ]);
+    await this.lots.recordEvent(manager, lot, 'approval.requested', {
+      approvalId: approval.id,
+      offerId: offer.id,
+      policy: approval.policy,
+    });
+    if (approval.policy === 'two_person') {
+      // The requester's own approval is the first of the two.
+      const { vote, tally } = castVote(
+        specOf(approval),
+        [],
+        {
+          userId: user.id,
+          role: associationRole(party.side === 'association' ? party.roles : []),
+          choice: 'approve',
+        },
+        now,
+      );
+      await manager.insert(ApprovalVoteRecord, { approvalId: approval.id, ...vote });
+      await this.settleApproval(manager, lot, approval, tally, now, user.id);
+    }
+    return approval;
+  }
+
+  /** Acts on a tally that has just been decided: a deal when approved, a release when not. */
+  private async settleApproval(
+    manager: EntityManager,
+    lot: Lot,
+    approval: Approval,
+    tally: ApprovalTally,
+    now: Date,
+    actor: string,
+  ): Promise<void> {
+    if (tally.status === 'pending') return;
+    if (tally.status === 'approved') {
+      const offer = await this.lockOffer(manager, approval.offerId);
+      if (effectiveStatus(offer, now) !== 'pending') {
+        await this.closeApproval(manager, lot, approval, 'expired', now);
+        return;
+      }
+      await this.adjustLot(manager, lot, { held: `-${approval.quantityHeld}` });
+      approval.status = 'approved';
+      approval.decidedAt = now;
+      await manager.update(Approval, { id: approval.id }, { status: 'approved', decidedAt: now });
+      await this.lots.appendHistory(manager, lot, [
+        { type: 'approval.approved', at: now, actor, data: { approvalId: approval.id } },
+      ]);
+      await this.createDeal(manager, lot, offer, actor, now, approval);
+      return;
+    }
+    await this.closeApproval(manager, lot, approval, tally.status, now);
+    if (tally.status === 'rejected') {
+      await manager.update(Offer, { id: approval.offerId }, { status: 'rejected', decidedAt: now });
+      await this.lots.recordEvent(manager, lot, 'offer.rejected', { offerId: approval.offerId });
+    }
+  }
+
+  private async closeApproval(
+    manager: EntityManager,
+    lot: Lot,
+    approval: Approval,
+    status: 'rejected' | 'expired',
+    now: Date,
+  ): Promise<void> {
+    await manager.update(Approval, { id: approval.id }, { status, decidedAt: now });
+    approval.status = status;
+    approval.decidedAt = now;
+    await this.adjustLot(manager, lot, { held: `-${approval.quantityHeld}` });
+    await this.lots.appendHistory(manager, lot, [
+      { type: `approval.${status}`, at: now, actor: 'system', data: { approvalId: approval.id } },
+    ]);
+    await this.lots.recordEvent(manager, lot, `approval.${status}`, {
+      approvalId: approval.id,
+      offerId: approval.offerId,
+    });
+  }
+
+  /** Pending approvals past their time, or whose offer has expired, give their hold back. */
+  private async releaseLapsedHolds(manager: EntityManager, lot: Lot, now: Date): Promise<void> {
+    const lapsed = await manager.query<{ id: string }[]>(
+      `SELECT a.id FROM approvals a JOIN offers o ON o.id = a.offer_id
+        WHERE a.lot_id = $1 AND a.status = 'pending' AND (a.closes_at <= $2 OR o.expires_at <= $2)`,
+      [lot.id, now],
+    );
+    for (const { id } of lapsed) {
+      const approval = await manager.findOneByOrFail(Approval, { id });
+      await this.closeApproval(manager, lot, approval, 'expired', now);
+    }
+  }
+
+  private async createDeal(
+    manager: EntityManager,
+    lot: Lot,
+    offer: Offer,
+    actor: string,
+    now: Date,
+    approval: Approval | null,
+  ): Promise<Deal> {
+    const quantity = approval
+      ? approval.quantityHeld
+      : dealQuantity({
+          offerQuantity: offer.quantity,
+          offerMinQuantity: offer.minQuantity,
+          quantityAvailable: this.lots.available(lot),
+          minOrderQuantity: lot.minOrderQuantity,
+        });
+    const deal = await this.insertDeal(
+      manager,
+      lot,
+      offer,
+      quantity,
+      offer.price,
+      now,
+      approval?.id ?? null,
+    );
+    await this.lots.appendHistory(manager, lot, [
+      {
+        type: 'offer.accepted',
+        at: now,
+        actor,
+        data: {
+          offerId: offer.id,
+          dealId: deal.id,
+          price: toDecimalString(deal.price),
+          quantity: toDecimalString(deal.quantity),
+        },
+      },
+    ]);
+    await this.lots.recordEvent(manager, lot, 'offer.accepted', {
+      offerId: offer.id,
+      dealId: deal.id,
+    });
+    if (dec(this.lots.available(lot)).isZero() && dec(lot.quantityHeld).isZero()) {
+      await this.lots.transition(manager, lot, 'sell_out', now);
+    }
+    return deal;
+  }
+
+  /**
+   * The one place a lot's quantity is sold. The conditional UPDATE is the guard that holds
+   * even if a caller forgot the row lock: it sells only what is there, and the CHECK
+   * constraint on the lot row refuses anything that would still oversell it.
+   */
+  private async insertDeal(
+    manager: EntityManager,
+    lot: Lot,
+    offer: Offer,
+    quantity: string,
+    price: string,
+    now: Date,
+    approvalId: string | null,
+  ): Promise<Deal> {
+    await this.adjustLot(manager, lot, { sold: quantity });
+    await manager.update(Offer, { id: offer.id }, { status: 'accepted', decidedAt: now });
+    const deal = await manager.save(
+      manager.create(Deal, {
+        lotId: lot.id,
+        offerId: offer.id,
+        buyerOrganizationId: offer.buyerOrganizationId,
+        price,
+        quantity,
+        currency: lot.currency,
+        paymentTermsDays: offer.paymentTermsDays,
+        status: 'confirmed',
+        approvalId,
+        createdAt: now,
+      }),
+    );
+    await this.lots.recordEvent(manager, lot, 'deal.created', {
+      dealId: deal.id,
+      buyerOrganizationId: deal.buyerOrganizationId,
+      productId: lot.productId,
+      price: toDecimalString(deal.price),
+      quantity: toDecimalString(deal.quantity),
+      currency: deal.currency,
+      unit: lot.unit,
+    });
+    return deal;
+  }
+
+  private async adjustLot(
+    manager: EntityManager,
+    lot: Lot,
+    change: { sold?: string; held?: string },
+  ): Promise<void> {
+    const sold = change.sold ?? '0';
+    const held = change.held ?? '0';
+    const rows = await updateReturning<{ quantity_sold: string; quantity_held: string }>(
+      manager,
+      `UPDATE lots SET quantity_sold = quantity_sold + $2, quantity_held = quantity_held + $3
+        WHERE id = $1 AND quantity_total - quantity_sold - quantity_held >= $2::numeric + $3::numeric
+        RETURNING quantity_sold, quantity_held`,
+      [lot.id, sold, held],
+    );
+    if (rows.length === 0) {
+      throw new DomainError(
+        NegotiationErrors.INSUFFICIENT_QUANTITY_LEFT,
+        'the lot no longer has that quantity',
+      );
+    }
+    lot.quantitySold = rows[0].quantity_sold;
+    lot.quantityHeld = rows[0].quantity_held;
+  }
+
+  private async lockOffer(manager: EntityManager, offerId: string): Promise<Offer> {
+    const offer = await manager.findOne(Offer, {
+      where: { id: offerId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!offer) throw notFound('offer');
+    return offer;
+  }
+
+  /** Resolved before any transaction opens: who the caller is for this offer, or NOT_FOUND. */
+  private async partyFor(
+    offerId: string,
+    user: AuthenticatedUser,
+  ): Promise<{ party: Party; lot: Lot; offer: Offer }> {
+    const offer = await this.dataSource.getRepository(Offer).findOneBy({ id: offerId });
+    if (!offer) throw notFound('offer');
+    const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: offer.lotId });
+    const viewer = await this.offerViewer(lot, offer, user);
+    // A tender's bids stay sealed from the association until close, even by id.
+    assertOfferReadable(viewer, visibilityOf(lot), offer, this.clock.now());
+    if (viewer.kind === 'buyer') return { party: { side: 'buyer' }, lot, offer };
+    const membership = await this.identity.membershipOf(user.id, lot.organizationId);
+    return { party: { side: 'association', roles: membership!.roles }, lot, offer };
+  }
+
+  private async offerViewer(lot: Lot, offer: Offer, user: AuthenticatedUser): Promise<OfferViewer> {
+    if (await this.identity.membershipOf(user.id, lot.organizationId)) {
+      return { kind: 'association', organizationId: lot.organizationId };
+    }
+    const buyer = await this.identity.membershipOf(user.id, offer.buyerOrganizationId);
+    if (buyer?.roles.includes('buyer_agent'))
+      return { kind: 'buyer', organizationId: offer.buyerOrganizationId };
+    throw notFound('offer');
+  }
+
+  private async buyerOrganizationFor(user: AuthenticatedUser, requested?: string): Promise<string> {
+    const organizations = await this.lots.buyerOrganizationsOf(user.id);
+    if (organizations.length === 0) {
+      throw new DomainError(CommonErrors.FORBIDDEN, 'only a buyer agent makes offers');
+    }
+    if (requested) {
+      if (!organizations.includes(requested)) {
+        throw new DomainError(CommonErrors.FORBIDDEN, 'the caller is not an agent of that buyer');
+      }
+      return requested;
+    }
+    if (organizations.length > 1) {
+      throw new DomainError(CommonErrors.VALIDATION_FAILED, 'name the buyer organisation', {}, [
+        {
+          field: 'buyerOrganizationId',
+          code: 'REQUIRED',
+          message: 'the caller acts for several buyers',
+        },
+      ]);
+    }
+    return organizations[0];
+  }
+
+  private async floorOf(lot: Lot): Promise<string | null> {
+    return this.lots.floorPriceOf(lot, await this.lots.contributionsOf(lot.id));
+  }
+
+  private async scheduleExpiry(offer: Offer): Promise<void> {
+    await this.enqueueQuietly(
+      OFFER_EXPIRE_JOB,
+      { offerId: offer.id },
+      `offer-expire-${offer.id}`,
+      offer.expiresAt,
+    );
+  }
+
+  private async scheduleApprovalExpiry(approval: Approval): Promise<void> {
+    if (approval.status !== 'pending') return;
+    await this.enqueueQuietly(
+      APPROVAL_EXPIRE_JOB,
+      { approvalId: approval.id },
+      `approval-expire-${approval.id}`,
+      approval.closesAt,
+    );
+  }
+
+  /** Jobs only do the timely side effects; every rule is checked lazily too, so a lost job is not an error. */
+  private async enqueueQuietly(name: string, data: object, jobId: string, at: Date): Promise<void> {
+    try {
+      await this.jobs.enqueue(name, data, {
+        jobId,
+        delayMs: Math.max(0, at.getTime() - this.clock.now().getTime()),
+      });
+    } catch {
+      // The lazy checks on the next read or write take over.
+    }
+  }
+}
+
+function requireRole(party: Party, roles: OrganizationRole[], action: string): void {
+  if (party.side === 'buyer') return;
+  if (!party.roles.some((role) => roles.includes(role))) {
+    throw new DomainError(
+      CommonErrors.FORBIDDEN,
+      `to ${action} for the association needs one of: ${roles.join(', ')}`,
+    );
+  }
+}
+
+/** The strongest association role of a member, for the approval rules. */
+function associationRole(roles: OrganizationRole[]): AssociationRole | null {
+  for (const role of ['manager', 'treasurer', 'member'] as const)
+    if (roles.includes(role)) return role;
+  return null;
+}
+
+function specOf(approval: Approval): ApprovalSpec {
+  if (approval.policy === 'member_vote') {
+    return {
+      policy: 'member_vote',
+      closesAt: approval.closesAt,
+      threshold: approval.threshold ?? '0.5',
+      electorate: approval.electorate,
+    };
+  }
+  return { policy: approval.policy, closesAt: approval.closesAt };
+}
+
+function visibilityOf(lot: Lot) {
+  return {
+    associationId: lot.organizationId,
+    mechanism: lot.mechanism,
+    status: lot.status,
+    closesAt: lot.closesAt,
+  };
+}
+
+function offerTermsData(offer: Offer) {
+  return {
+    offerId: offer.id,
+    buyerOrganizationId: offer.buyerOrganizationId,
+    price: toDecimalString(offer.price),
+    quantity: toDecimalString(offer.quantity),
+    minQuantity: toDecimalString(offer.minQuantity),
+    paymentTermsDays: String(offer.paymentTermsDays),
+    expiresAt: offer.expiresAt.toISOString(),
+  };
+}
+
+function notFound(what: string): DomainError {
+  return new DomainError(CommonErrors.NOT_FOUND, `no such ${what}`);
+}
