@@ -1,10 +1,12 @@
 import { CreateFoundation1764032400000 } from './1764032400000-CreateFoundation';
 import { SeedElLoaReferenceData1764032400001 } from './1764032400001-SeedElLoaReferenceData';
+import { CreateCostSheets1764100000000 } from './1764100000000-CreateCostSheets';
 import { CreateLotsAndNegotiation1764200000000 } from './1764200000000-CreateLotsAndNegotiation';
 
 /** Every migration, in order. A new migration is added here in the same commit. */
 export const MIGRATIONS = [
   CreateFoundation1764032400000,
   SeedElLoaReferenceData1764032400001,
+  CreateCostSheets1764100000000,
   CreateLotsAndNegotiation1764200000000,
 ];

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config/app-config';
 import { APP_SCHEMA } from './app.schema';
 import { CatalogModule } from './modules/catalog/catalog.module';
+import { CostingModule } from './modules/costing/costing.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { NegotiationModule } from './modules/negotiation/negotiation.module';
 import { PoolingModule } from './modules/pooling/pooling.module';
@@ -34,11 +35,7 @@ export class AppModule {
         JobsModule.forRoot(config),
         ThrottlerModule.forRoot({
           throttlers: [
-            {
-              name: 'login-address',
-              ttl: windowMs,
-              limit: config.loginThrottle.addressLimit,
-            },
+            { name: 'login-address', ttl: windowMs, limit: config.loginThrottle.addressLimit },
             {
               name: 'login-account',
               ttl: windowMs,
@@ -53,6 +50,7 @@ export class AppModule {
         }),
         IdentityModule,
         CatalogModule,
+        CostingModule,
         PoolingModule,
         NegotiationModule,
       ],

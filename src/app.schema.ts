@@ -2,6 +2,8 @@ import { MIGRATIONS } from '../migrations';
 import { Community } from './modules/catalog/entities/community.entity';
 import { PackagingUnit } from './modules/catalog/entities/packaging-unit.entity';
 import { Product } from './modules/catalog/entities/product.entity';
+import { CostSheetEntity } from './modules/costing/entities/cost-sheet.entity';
+import { CostSheetLineEntity } from './modules/costing/entities/cost-sheet-line.entity';
 import { ProductGrade } from './modules/catalog/entities/product-grade.entity';
 import { Membership } from './modules/identity/entities/membership.entity';
 import { Organization } from './modules/identity/entities/organization.entity';
@@ -29,6 +31,8 @@ export const APP_SCHEMA = {
     Producer,
     OutboxEvent,
     IdempotencyKey,
+    CostSheetEntity,
+    CostSheetLineEntity,
     Lot,
     LotContribution,
     LotHistoryEvent,

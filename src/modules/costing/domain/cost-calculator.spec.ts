@@ -398,9 +398,11 @@ describe('sensitivityGrid', () => {
     expect(error).toMatchObject({
       code: 'SENSITIVITY_GRID_TOO_LARGE',
       details: { prices: 51, yields: 1, maxPrices: 50, maxYields: 50 },
+      fieldIssues: [expect.objectContaining({ field: 'prices', code: 'TOO_MANY' })],
     });
     expect(captureError(() => sensitivityGrid(lasana, ['1'], [...fifty, '1']))).toMatchObject({
       code: 'SENSITIVITY_GRID_TOO_LARGE',
+      fieldIssues: [expect.objectContaining({ field: 'yields', code: 'TOO_MANY' })],
     });
   });
 

@@ -309,6 +309,10 @@ export function sensitivityGrid(
 ): SensitivityGrid {
   // Size first, so that an oversized request costs nothing to refuse.
   if (prices.length > MAX_SENSITIVITY_PRICES || yields.length > MAX_SENSITIVITY_YIELDS) {
+    const axes: [string, number, number][] = [
+      ['prices', prices.length, MAX_SENSITIVITY_PRICES],
+      ['yields', yields.length, MAX_SENSITIVITY_YIELDS],
+    ];
     throw new DomainError(
       CostingErrors.SENSITIVITY_GRID_TOO_LARGE,
       `a sensitivity grid takes at most ${MAX_SENSITIVITY_PRICES} prices × ${MAX_SENSITIVITY_YIELDS} yields; got ${prices.length} × ${yields.length}`,
@@ -318,6 +322,13 @@ export function sensitivityGrid(
         prices: prices.length,
         yields: yields.length,
       },
+      axes
+        .filter(([, count, max]) => count > max)
+        .map(([field, count, max]) => ({
+          field,
+          code: 'TOO_MANY',
+          message: `must list at most ${max} values; got ${count}`,
+        })),
     );
   }
   const issues: FieldIssue[] = [];

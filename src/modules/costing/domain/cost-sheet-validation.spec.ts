@@ -387,7 +387,7 @@ describe('validateCostSheet', () => {
     expect(
       pairs(
         withLine({
-          kind: 'sourced',
+          kind: 'depreciation',
           category: 'inputs',
           description: 'x',
           quantity: '1',
@@ -396,6 +396,102 @@ describe('validateCostSheet', () => {
         }),
       ),
     ).toEqual(['lines.0.kind KIND_MISMATCH']);
+    expect(
+      pairs(
+        withLine({
+          kind: 'rebate',
+          category: 'inputs',
+          description: 'x',
+          quantity: '1',
+          unit: 'kg',
+          unitPrice: '1',
+        }),
+      ),
+    ).toEqual(['lines.0.kind KIND_MISMATCH']);
+  });
+
+  it('reads priced and sourced as one shape, priced by whichever field is given', () => {
+    const line = { category: 'inputs', description: 'Leche', quantity: '7000', unit: 'l' };
+    expect(
+      validateCostSheet(withLine({ ...line, kind: 'priced', unitPrice: null, sourceSheetId: 'm' }))
+        .lines[0],
+    ).toMatchObject({ kind: 'sourced', sourceSheetId: 'm' });
+    expect(
+      validateCostSheet(withLine({ ...line, kind: 'sourced', unitPrice: '500' })).lines[0],
+    ).toMatchObject({ kind: 'priced', unitPrice: '500' });
+  });
+
+  it('names a misspelt or unknown field instead of ignoring it', () => {
+    // Ignored, `baseCategory` would make the line a percentage of every priced line.
+    expect(
+      pairs(
+        withLine({ category: 'overhead', description: 'p', rate: '0.02', baseCategory: 'inputs' }),
+      ),
+    ).toEqual(['lines.0.baseCategory UNKNOWN_FIELD']);
+    expect(
+      pairs({ ...validSheet(), yields: { low: '1', expected: '2', high: '3', medium: '2' } }),
+    ).toEqual(['yields.medium UNKNOWN_FIELD']);
+  });
+
+  it('checks a line that states its kind as that kind, so unfilled figures are named', () => {
+    // A sheet started from a template is read back with its figures as nulls.
+    expect(
+      pairs({
+        ...validSheet(),
+        lines: [
+          { kind: 'percentage', category: 'other', description: 'Imprevistos', rate: null },
+          {
+            kind: 'priced',
+            category: 'hired_labor',
+            description: 'Siembra',
+            quantity: null,
+            unit: 'JH',
+            unitPrice: null,
+          },
+          {
+            kind: 'depreciation',
+            category: 'depreciation',
+            description: 'Herramientas',
+            assetValue: null,
+            salvageValue: null,
+            lifeYears: null,
+            share: null,
+          },
+        ],
+      }),
+    ).toEqual([
+      'lines.0.rate REQUIRED',
+      'lines.1.quantity REQUIRED',
+      'lines.1.unitPrice REQUIRED',
+      'lines.2.assetValue REQUIRED',
+      'lines.2.salvageValue REQUIRED',
+      'lines.2.lifeYears REQUIRED',
+      'lines.2.share REQUIRED',
+    ]);
+  });
+
+  it('never lets a stated kind move a line out of its category', () => {
+    expect(
+      pairs(
+        withLine({
+          kind: 'depreciation',
+          category: 'inputs',
+          description: 'x',
+          assetValue: '100',
+          salvageValue: '0',
+          lifeYears: '5',
+          share: '1',
+        }),
+      ),
+    ).toEqual([
+      'lines.0.assetValue NOT_ALLOWED',
+      'lines.0.salvageValue NOT_ALLOWED',
+      'lines.0.lifeYears NOT_ALLOWED',
+      'lines.0.share NOT_ALLOWED',
+      'lines.0.quantity REQUIRED',
+      'lines.0.unit REQUIRED',
+      'lines.0.unitPrice REQUIRED',
+    ]);
   });
 
   it('refuses lines that are not objects and more than 500 lines', () => {

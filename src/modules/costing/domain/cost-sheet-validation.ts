@@ -3,6 +3,7 @@ import { CURRENCIES, dec, isCurrency, isDecimalString, scaleOf } from '../../../
 import {
   type CostCategory,
   type CostLine,
+  type CostLineKind,
   type CostSheet,
   DERIVED_CATEGORIES,
   type PricedCategory,
@@ -160,14 +161,47 @@ const FAMILY_FIELDS: Record<LineFamily, readonly string[]> = {
 };
 const FAMILIES = Object.keys(FAMILY_FIELDS) as LineFamily[];
 
+/** Every field a line may carry; `kind` is what a stored line read back has. */
+const LINE_FIELDS: ReadonlySet<string> = new Set([
+  'kind',
+  'category',
+  'description',
+  ...FAMILIES.flatMap((family) => FAMILY_FIELDS[family]),
+]);
+
+/**
+ * The kinds whose category is a priced one. Depreciation and interest are told by their
+ * category alone (above), so a `kind` never turns an `inputs` line into depreciation.
+ */
+const FAMILY_OF_KIND: Readonly<Partial<Record<CostLineKind, LineFamily>>> = {
+  priced: 'priced',
+  sourced: 'priced',
+  percentage: 'percentage',
+};
+
+function familyOfKind(kind: unknown): LineFamily | undefined {
+  if (kind === 'priced' || kind === 'sourced') return 'priced';
+  if (kind === 'depreciation' || kind === 'interest' || kind === 'percentage') return kind;
+  return undefined;
+}
+
 /**
  * The API has no `kind` field: the category decides for depreciation and interest, and the
  * fields decide otherwise. A line with an unknown category is still checked against the
  * shape its fields suggest, so that one request reports every problem it has.
+ *
+ * A line that says its `kind` (a sheet read back, with the figures still to fill as nulls)
+ * is checked as that kind, so that an unfilled percentage line asks for its `rate` rather
+ * than for the quantity and price of a priced line.
  */
 function inferFamily(line: RawObject): LineFamily {
   if (line.category === 'depreciation') return 'depreciation';
   if (line.category === 'interest') return 'interest';
+  const declared =
+    typeof line.kind === 'string' && Object.hasOwn(FAMILY_OF_KIND, line.kind)
+      ? FAMILY_OF_KIND[line.kind as CostLineKind]
+      : undefined;
+  if (declared) return declared;
   const has = (family: LineFamily): boolean =>
     FAMILY_FIELDS[family].some((key) => isPresent(line[key]));
   if (has('percentage')) return 'percentage';
@@ -184,6 +218,12 @@ function validateLine(raw: unknown, path: string, issues: IssueCollector): CostL
     return undefined;
   }
   const before = issues.issues.length;
+  // A misspelt optional field (`baseCategory`) would otherwise be ignored and silently
+  // change a figure: a percentage of every priced line instead of the ones meant.
+  for (const key of Object.keys(raw)) {
+    if (!LINE_FIELDS.has(key))
+      issues.add(`${path}.${key}`, 'UNKNOWN_FIELD', 'is not a field of a cost line');
+  }
   const category = raw.category;
   if (!isPresent(category)) {
     issues.add(`${path}.category`, 'REQUIRED', 'is required');
@@ -219,8 +259,10 @@ function validateLine(raw: unknown, path: string, issues: IssueCollector): CostL
   }
 
   // A stored line read back carries its `kind`; one that contradicts its fields is refused
-  // rather than trusted, since the fields are what the calculator uses.
-  if (line && isPresent(raw.kind) && raw.kind !== line.kind) {
+  // rather than trusted, since the fields are what the calculator uses. Priced and sourced
+  // are one shape with two ways to price it: a line read back as priced and sent with a
+  // sourceSheetId instead of its unitPrice (the milk line of a cheese template) is sourced.
+  if (line && isPresent(raw.kind) && familyOfKind(raw.kind) !== familyOfKind(line.kind)) {
     issues.add(
       `${path}.kind`,
       'KIND_MISMATCH',
@@ -380,6 +422,11 @@ function validateYields(raw: unknown, issues: IssueCollector): YieldScenarios | 
   if (!isRawObject(raw)) {
     issues.add('yields', 'NOT_AN_OBJECT', 'must be an object with low, expected and high');
     return undefined;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!(YIELD_SCENARIOS as readonly string[]).includes(key)) {
+      issues.add(`yields.${key}`, 'UNKNOWN_FIELD', 'yields are low, expected and high');
+    }
   }
   const values = YIELD_SCENARIOS.map((scenario) =>
     issues.decimal(raw, scenario, 'yields', 'positive'),

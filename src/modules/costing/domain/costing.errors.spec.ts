@@ -12,6 +12,7 @@ describe('CostingErrors', () => {
       COST_SHEET_CYCLE: 400,
       CURRENCY_MISMATCH: 400,
       COST_SHEET_SOURCE_NOT_FOUND: 400,
+      COST_SHEET_INCOMPLETE: 409,
       COST_SHEET_SOURCE_UNRESOLVED: 422,
     });
     for (const code of Object.keys(CostingErrors)) {

@@ -12,6 +12,10 @@ import { defineErrorCodes } from '../../../shared/errors/domain-error';
  * COST_SHEET_SOURCE_NOT_FOUND is 400 too: the sheet named in the payload is not among the
  * association's sheets (another association's sheet looks exactly the same, so nothing leaks).
  *
+ * COST_SHEET_INCOMPLETE is 409: a sheet started from a template has lines whose figures
+ * nobody has filled yet, and its figures cannot be computed until they are (the template
+ * invents none). The request is fine; the sheet is not ready, as with any state conflict.
+ *
  * COST_SHEET_SOURCE_UNRESOLVED is 422: the payload is fine, but the summary was asked for
  * without the source sheet's cost (a caller that skipped the cost chain). The request cannot
  * be processed in the state it met, and there is nothing in the body to correct.
@@ -43,6 +47,13 @@ export const CostingErrors = defineErrorCodes({
     title: {
       es: 'La ficha de origen no existe',
       en: 'The source cost sheet does not exist',
+    },
+  },
+  COST_SHEET_INCOMPLETE: {
+    status: 409,
+    title: {
+      es: 'La ficha de costo tiene cifras por completar',
+      en: 'The cost sheet has figures still to fill in',
     },
   },
   COST_SHEET_SOURCE_UNRESOLVED: {
