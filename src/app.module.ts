@@ -10,6 +10,7 @@ import { CostingModule } from './modules/costing/costing.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { NegotiationModule } from './modules/negotiation/negotiation.module';
 import { PoolingModule } from './modules/pooling/pooling.module';
+import { SettlementModule } from './modules/settlement/settlement.module';
 import type { Clock } from './shared/clock';
 import { CoreModule } from './shared/core.module';
 import { DatabaseModule } from './shared/database/database.module';
@@ -53,6 +54,7 @@ export class AppModule {
         CostingModule,
         PoolingModule,
         NegotiationModule,
+        SettlementModule,
       ],
       controllers: [OperationsController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

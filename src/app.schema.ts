@@ -15,6 +15,10 @@ import { Offer } from './modules/negotiation/entities/offer.entity';
 import { Lot } from './modules/pooling/entities/lot.entity';
 import { LotContribution } from './modules/pooling/entities/lot-contribution.entity';
 import { LotHistoryEvent } from './modules/pooling/entities/lot-history-event.entity';
+import { DealPayment } from './modules/settlement/entities/deal-payment.entity';
+import { Delivery, DeliveryLine } from './modules/settlement/entities/delivery.entity';
+import { Settlement, SettlementPayout } from './modules/settlement/entities/settlement.entity';
+import { StatementBundle } from './modules/settlement/entities/statement-bundle.entity';
 import { IdempotencyKey } from './shared/idempotency/idempotency-key.entity';
 import { OutboxEvent } from './shared/outbox/outbox-event.entity';
 
@@ -40,6 +44,12 @@ export const APP_SCHEMA = {
     Deal,
     Approval,
     ApprovalVoteRecord,
+    Delivery,
+    DeliveryLine,
+    DealPayment,
+    Settlement,
+    SettlementPayout,
+    StatementBundle,
   ],
   migrations: MIGRATIONS,
 };

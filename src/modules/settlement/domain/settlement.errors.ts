@@ -100,6 +100,42 @@ export const SettlementErrors = defineErrorCodes({
       en: 'The settlement is confirmed and cannot change',
     },
   },
+  DEAL_ALREADY_DELIVERED: {
+    status: 409,
+    title: {
+      es: 'La entrega de esta venta ya está registrada',
+      en: 'The delivery of this deal is already recorded',
+    },
+  },
+  DELIVERY_ALREADY_CONFIRMED: {
+    status: 409,
+    title: {
+      es: 'El comprador ya confirmó esta entrega',
+      en: 'The buyer has already confirmed this delivery',
+    },
+  },
+  // 422, not 409: the lot is fine; the treasurer's corrected figures equal the confirmed ones.
+  ADJUSTMENT_CHANGES_NOTHING: {
+    status: 422,
+    title: {
+      es: 'El ajuste no cambia ninguna cifra de la liquidación confirmada',
+      en: 'The adjustment changes no figure of the confirmed settlement',
+    },
+  },
+  SETTLEMENT_NOT_CONFIRMED: {
+    status: 409,
+    title: {
+      es: 'La liquidación aún es un borrador',
+      en: 'The settlement is still a draft',
+    },
+  },
+  STATEMENT_BUNDLE_NOT_READY: {
+    status: 409,
+    title: {
+      es: 'Las liquidaciones en PDF aún no están listas',
+      en: 'The PDF statements are not ready yet',
+    },
+  },
   // Only reachable when stored figures were corrupted: our own invariant, so a server error.
   SETTLEMENT_NOT_RECONCILED: {
     status: 500,
