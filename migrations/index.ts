@@ -2,6 +2,7 @@ import { CreateFoundation1764032400000 } from './1764032400000-CreateFoundation'
 import { SeedElLoaReferenceData1764032400001 } from './1764032400001-SeedElLoaReferenceData';
 import { CreateCostSheets1764100000000 } from './1764100000000-CreateCostSheets';
 import { CreateLotsAndNegotiation1764200000000 } from './1764200000000-CreateLotsAndNegotiation';
+import { CreateMarketPrices1764300000000 } from './1764300000000-CreateMarketPrices';
 import { CreateSettlements1764400000000 } from './1764400000000-CreateSettlements';
 
 /** Every migration, in order. A new migration is added here in the same commit. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   SeedElLoaReferenceData1764032400001,
   CreateCostSheets1764100000000,
   CreateLotsAndNegotiation1764200000000,
+  CreateMarketPrices1764300000000,
   CreateSettlements1764400000000,
 ];

@@ -8,6 +8,7 @@ import { APP_SCHEMA } from './app.schema';
 import { CatalogModule } from './modules/catalog/catalog.module';
 import { CostingModule } from './modules/costing/costing.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import { MarketPricesModule } from './modules/market-prices/market-prices.module';
 import { NegotiationModule } from './modules/negotiation/negotiation.module';
 import { PoolingModule } from './modules/pooling/pooling.module';
 import { SettlementModule } from './modules/settlement/settlement.module';
@@ -55,6 +56,7 @@ export class AppModule {
         PoolingModule,
         NegotiationModule,
         SettlementModule,
+        MarketPricesModule,
       ],
       controllers: [OperationsController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

@@ -6,6 +6,8 @@ import { CostSheetEntity } from './modules/costing/entities/cost-sheet.entity';
 import { CostSheetLineEntity } from './modules/costing/entities/cost-sheet-line.entity';
 import { ProductGrade } from './modules/catalog/entities/product-grade.entity';
 import { Membership } from './modules/identity/entities/membership.entity';
+import { MarketPriceObservation } from './modules/market-prices/entities/market-price-observation.entity';
+import { MarketProductAlias } from './modules/market-prices/entities/market-product-alias.entity';
 import { Organization } from './modules/identity/entities/organization.entity';
 import { Producer } from './modules/identity/entities/producer.entity';
 import { User } from './modules/identity/entities/user.entity';
@@ -44,6 +46,8 @@ export const APP_SCHEMA = {
     Deal,
     Approval,
     ApprovalVoteRecord,
+    MarketPriceObservation,
+    MarketProductAlias,
     Delivery,
     DeliveryLine,
     DealPayment,

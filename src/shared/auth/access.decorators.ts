@@ -1,6 +1,6 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, type Type } from '@nestjs/common';
 import type { OrganizationRole } from '../../modules/identity/domain/roles';
-import type { AccessRule } from './access';
+import type { AccessRule, CallerCheck } from './access';
 
 export const ACCESS_RULE = 'ayllu:access-rule';
 
@@ -9,6 +9,13 @@ export const Public = () => SetMetadata(ACCESS_RULE, { kind: 'public' } satisfie
 export const AnyUser = () => SetMetadata(ACCESS_RULE, { kind: 'user' } satisfies AccessRule);
 export const PlatformAdminOnly = () =>
   SetMetadata(ACCESS_RULE, { kind: 'platform_admin' } satisfies AccessRule);
+
+/**
+ * A platform admin, or a user the `check` provider admits (not a member of the route's
+ * organisation: of any). Refused: 403 naming `admits`.
+ */
+export const PlatformAdminOr = (check: Type<CallerCheck>, admits: string) =>
+  SetMetadata(ACCESS_RULE, { kind: 'platform_admin_or', check, admits } satisfies AccessRule);
 
 /**
  * A member of the organisation named by the route, holding one of `roles`. Not a member:

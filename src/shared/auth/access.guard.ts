@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { CommonErrors, DomainError } from '../errors/domain-error';
 import { ACCESS_RULE } from './access.decorators';
 import { AccessDirectory, type AccessRule, type AuthenticatedRequest } from './access';
@@ -16,6 +16,7 @@ export class AccessGuard implements CanActivate {
     private readonly tokens: TokenService,
     private readonly directory: AccessDirectory,
     private readonly resolver: OrganizationResolver,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,6 +39,12 @@ export class AccessGuard implements CanActivate {
         return true;
       case 'platform_admin':
         if (!user.isPlatformAdmin) throw forbidden('only a platform admin may do this');
+        return true;
+      case 'platform_admin_or':
+        if (user.isPlatformAdmin) return true;
+        if (!(await this.moduleRef.get(rule.check, { strict: false }).admits(user))) {
+          throw forbidden(`only a platform admin or ${rule.admits} may do this`);
+        }
         return true;
       case 'organization':
         await this.checkOrganization(req, rule);

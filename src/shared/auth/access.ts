@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import type { Request } from 'express';
 import type { OrganizationKind, OrganizationRole } from '../../modules/identity/domain/roles';
 
@@ -19,10 +20,25 @@ export interface AuthenticatedRequest extends Request {
   organizationAccess?: OrganizationAccess;
 }
 
+/**
+ * A question about the caller that no route parameter answers ("a treasurer of any
+ * association"); the module that needs it provides an implementation as a Nest provider.
+ */
+export interface CallerCheck {
+  admits(user: AuthenticatedUser): Promise<boolean>;
+}
+
 export type AccessRule =
   | { kind: 'public' }
   | { kind: 'user' }
   | { kind: 'platform_admin' }
+  | {
+      kind: 'platform_admin_or';
+      /** The provider class, looked up in the app's container when the route is called. */
+      check: Type<CallerCheck>;
+      /** Who the check admits, for the 403 message: "the treasurer of an association". */
+      admits: string;
+    }
   | {
       kind: 'organization';
       /** The route parameter holding the organisation id, or the id of a resource of it. */
