@@ -1,5 +1,6 @@
 import type TestAgent from 'supertest/lib/agent';
-import { bearer, type TestUser } from './builders';
+import type { DataSource } from 'typeorm';
+import { bearer, newOrganization, newUser, type TestUser } from './builders';
 
 export interface ProductRef {
   id: string;
@@ -29,6 +30,7 @@ export async function newProducer(
 }
 
 export interface NewLotOptions {
+  unit?: string;
   mechanism?: 'negotiation' | 'tender';
   pricingRule?: 'pay_as_bid' | 'uniform';
   reservePrice?: string;
@@ -52,7 +54,7 @@ export async function newLot(
     .send({
       productId,
       grade: 'A',
-      unit: 'kg',
+      unit: options.unit ?? 'kg',
       currency: options.currency ?? 'CLP',
       mechanism: options.mechanism ?? 'negotiation',
       minOrderQuantity: options.minOrderQuantity ?? '100',
@@ -103,11 +105,110 @@ export async function makeOffer(
     expiresAt?: string;
     paymentTermsDays?: number;
   },
-): Promise<{ id: string; status: string }> {
+): Promise<{ id: string; status: string; threadId: string }> {
   const response = await http
     .post(`/api/v1/lots/${lotId}/offers`)
     .set(bearer(buyer))
     .send({ paymentTermsDays: 30, expiresAt: inHours(24), ...terms })
     .expect(201);
   return response.body;
+}
+
+export interface Buyer {
+  user: TestUser;
+  organization: { id: string; name: string };
+}
+
+/** A buyer organisation and its agent. */
+export async function newBuyer(http: TestAgent, name: string): Promise<Buyer> {
+  const user = await newUser(http, `Agente ${name}`);
+  const organization = await newOrganization(http, user, 'buyer', name);
+  return { user, organization };
+}
+
+export async function setPolicy(
+  http: TestAgent,
+  manager: TestUser,
+  organizationId: string,
+  policy: {
+    approvalPolicy?: 'manager' | 'two_person' | 'member_vote';
+    voteThreshold?: string;
+    voteHours?: number;
+    floorPolicy?: 'block' | 'override_with_reason';
+  },
+): Promise<void> {
+  await http
+    .patch(`/api/v1/organizations/${organizationId}/policy`)
+    .set(bearer(manager))
+    .send(policy)
+    .expect(200);
+}
+
+export async function counterOffer(
+  http: TestAgent,
+  party: TestUser,
+  offerId: string,
+  terms: { price: string; quantity: string; expiresAt?: string; minQuantity?: string },
+): Promise<{ id: string; status: string; madeBy: string; threadId: string }> {
+  const response = await http
+    .post(`/api/v1/offers/${offerId}/counter`)
+    .set(bearer(party))
+    .send({ expiresAt: inHours(24), ...terms })
+    .expect(201);
+  return response.body;
+}
+
+/**
+ * A refusal as the API contract has it: RFC 9457 problem details with the stable code.
+ * Returns the body for further checks.
+ */
+export function expectProblem(
+  response: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
+  status: number,
+  code: string,
+): Record<string, unknown> {
+  expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(response.body.status).toBe(status);
+  return response.body;
+}
+
+/** The fields named by a VALIDATION_FAILED problem, sorted. */
+export function invalidFields(body: Record<string, unknown>): string[] {
+  return [...new Set((body.errors as { field: string }[]).map((issue) => issue.field))].sort();
+}
+
+/** Polls until `condition` holds; fails after `timeoutMs` instead of hanging the suite. */
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Everything a request could have written for a lot, read straight from the database: a
+ * refused request must leave it exactly as it was.
+ */
+export async function lotFootprint(dataSource: DataSource, lotId: string) {
+  const [row] = await dataSource.query<Record<string, string | number>[]>(
+    `SELECT l.status, l.quantity_total::text AS total, l.quantity_sold::text AS sold,
+            l.quantity_held::text AS held, l.history_seq AS "historySeq",
+            (SELECT count(*)::int FROM lot_contributions c WHERE c.lot_id = l.id) AS contributions,
+            (SELECT count(*)::int FROM offers o WHERE o.lot_id = l.id) AS offers,
+            (SELECT count(*)::int FROM offers o WHERE o.lot_id = l.id AND o.status = 'pending') AS pending,
+            (SELECT count(*)::int FROM deals d WHERE d.lot_id = l.id) AS deals,
+            (SELECT count(*)::int FROM approvals a WHERE a.lot_id = l.id) AS approvals,
+            (SELECT count(*)::int FROM lot_history h WHERE h.lot_id = l.id) AS history,
+            (SELECT count(*)::int FROM outbox_events e
+              WHERE e.aggregate_type = 'lot' AND e.aggregate_id = l.id) AS events
+       FROM lots l WHERE l.id = $1`,
+    [lotId],
+  );
+  return row;
 }

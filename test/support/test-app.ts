@@ -17,24 +17,38 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  clock?: Clock;
+  /**
+   * Run on this database as it is: it is neither created nor dropped here. Several app
+   * instances sharing one database (as API processes behind a load balancer do) each get
+   * the same URL from `createScratchDatabase`, and the test drops it once they are closed.
+   * Real PostgreSQL only: the embedded database belongs to the one process that opens it.
+   */
+  databaseUrl?: string;
+}
+
 /**
  * The whole app, as `npm start` builds it. With DATABASE_URL (CI), each call gets a fresh
  * database created next to the one named there and dropped at close; without it, an
  * in-memory embedded database. REDIS_URL, when set, is shared with a queue prefix of our own.
+ * Instances meant to act as one deployment pass the same JWT_SECRET and QUEUE_PREFIX in `env`.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { clock?: Clock } = {},
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const database = process.env.DATABASE_URL
-    ? await createScratchDatabase(process.env.DATABASE_URL)
-    : undefined;
+  const database =
+    !options.databaseUrl && process.env.DATABASE_URL
+      ? await createScratchDatabase(process.env.DATABASE_URL)
+      : undefined;
+  const databaseUrl = options.databaseUrl ?? database?.url;
   const config = loadConfig({
     DATA_DIR: 'memory://',
     LOG_LEVEL: 'info',
     JWT_SECRET: randomBytes(32).toString('hex'),
     QUEUE_PREFIX: `ayllu-test-${randomUUID()}`,
-    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,
   });
@@ -59,9 +73,13 @@ export async function startTestApp(
   };
 }
 
-async function createScratchDatabase(
-  baseUrl: string,
-): Promise<{ url: string; drop(): Promise<void> }> {
+export interface ScratchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** An empty database next to the one `baseUrl` names (the app migrates it on start). */
+export async function createScratchDatabase(baseUrl: string): Promise<ScratchDatabase> {
   const name = `ayllu_test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: baseUrl });
   await admin.connect();

@@ -16,7 +16,13 @@ export class CatalogService {
   async productTerms(
     productId: string,
     manager: EntityManager = this.dataSource.manager,
-  ): Promise<{ baseUnit: string; grades: string[]; units: string[] } | null> {
+  ): Promise<{
+    baseUnit: string;
+    grades: string[];
+    units: string[];
+    /** How much of the base unit each unit holds (the base unit itself: 1). */
+    unitFactors: Record<string, string>;
+  } | null> {
     const product = await manager.findOneBy(Product, { id: productId });
     if (!product) return null;
     const [grades, units] = [
@@ -27,6 +33,13 @@ export class CatalogService {
       baseUnit: product.baseUnit,
       grades: grades.map((grade) => grade.code),
       units: [product.baseUnit, ...units.map((unit) => unit.code)],
+      unitFactors: Object.fromEntries<string>([
+        [product.baseUnit, '1'],
+        ...units.map((unit): [string, string] => [
+          unit.code,
+          toDecimalString(unit.quantityInBaseUnit),
+        ]),
+      ]),
     };
   }
 

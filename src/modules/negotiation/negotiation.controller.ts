@@ -6,6 +6,7 @@ import { AnyUser } from '../../shared/auth/access.decorators';
 import { CurrentUser } from '../../shared/auth/current-user.decorator';
 import { Clock } from '../../shared/clock';
 import { overrideStatus } from '../../shared/http/status-override';
+import type { BuyerAllocationView } from './domain/offer-visibility';
 import type { TenderAllocation } from './domain/tender-allocation';
 import {
   AcceptOfferRequest,
@@ -157,7 +158,7 @@ export class NegotiationController {
   allocation(
     @Param('id', ParseUUIDPipe) lotId: string,
     @CurrentUser() user: AuthenticatedUser,
-  ): Promise<TenderAllocation> {
+  ): Promise<TenderAllocation | BuyerAllocationView> {
     return this.negotiation.allocation(lotId, user);
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import type { AuthenticatedUser } from '../../shared/auth/access';
 import { Clock } from '../../shared/clock';
 import { CommonErrors, DomainError } from '../../shared/errors/domain-error';
@@ -10,7 +11,7 @@ import { Outbox } from '../../shared/outbox/outbox.service';
 import { updateReturning } from '../../shared/database/update-returning';
 import { Organization } from '../identity/entities/organization.entity';
 import { IdentityService } from '../identity/identity.service';
-import type { OrganizationRole } from '../identity/domain/roles';
+import type { ApprovalPolicy, OrganizationRole } from '../identity/domain/roles';
 import {
   assertQuantityRequestable,
   closingEvent,
@@ -36,12 +37,19 @@ import { guardFloor } from './domain/floor-guard';
 import { NegotiationErrors } from './domain/negotiation.errors';
 import { decideOfferAction, effectiveStatus, offerExpiryDue } from './domain/offer-state';
 import { validateCounterTerms, validateOfferTerms } from './domain/offer-validation';
-import { assertOfferReadable, type OfferViewer, visibleOffers } from './domain/offer-visibility';
+import {
+  assertOfferReadable,
+  type BuyerAllocationView,
+  buyerAllocationView,
+  type OfferViewer,
+  visibleOffers,
+} from './domain/offer-visibility';
 import { type TenderAllocation, allocateTender } from './domain/tender-allocation';
 import {
   assertBidAllowed,
   assertNegotiable,
   assertTenderClosed,
+  standsAtClose,
   tenderCloseDue,
 } from './domain/tender-window';
 import { Approval, ApprovalVoteRecord } from './entities/approval.entity';
@@ -50,6 +58,12 @@ import { Offer } from './entities/offer.entity';
 
 const OFFER_EXPIRE_JOB = 'offer.expire';
 const APPROVAL_EXPIRE_JOB = 'approval.expire';
+/**
+ * How early a delayed job may run and still wait for its time. Timers measure from the event
+ * loop's cached clock and Bull rounds delays, so a job can start a few milliseconds before
+ * the instant it was scheduled for; a job much earlier than this is left to the queue's retry.
+ */
+const MAX_EARLY_JOB_MS = 5000;
 
 /** Who acts on an offer: its association (with the caller's roles there) or its buyer. */
 type Party = { side: 'association'; roles: OrganizationRole[] } | { side: 'buyer' };
@@ -69,9 +83,11 @@ export class NegotiationService implements OnModuleInit {
 
   onModuleInit(): void {
     this.lots.setCatchUp((lotId) => this.catchUp(lotId));
-    this.jobs.register<{ lotId: string }>(TENDER_CLOSE_JOB, ({ lotId }) =>
-      this.closeTenderIfDue(lotId, 'job:tender-close'),
-    );
+    this.jobs.register<{ lotId: string }>(TENDER_CLOSE_JOB, async ({ lotId }) => {
+      const lot = await this.dataSource.getRepository(Lot).findOneBy({ id: lotId });
+      if (lot?.closesAt) await this.untilDue(lot.closesAt);
+      await this.closeTenderIfDue(lotId, 'job:tender-close');
+    });
     this.jobs.register<{ offerId: string }>(OFFER_EXPIRE_JOB, ({ offerId }) =>
       this.expireOfferIfDue(offerId),
     );
@@ -129,13 +145,24 @@ export class NegotiationService implements OnModuleInit {
           createdAt: now,
         }),
       );
-      // A sealed bid's terms stay out of the association's history until the tender closes.
+      if (isTender) {
+        // Sealed means the association learns nothing of a bid before the close, not even
+        // that it exists or who placed it: no history entry (the association reads that log)
+        // and the event goes to the bidder alone. The close writes every standing bid into
+        // the history with the allocation.
+        await this.outbox.record(manager, {
+          type: 'bid.received',
+          aggregateType: 'lot',
+          aggregateId: lot.id,
+          organizationId: buyerOrganizationId,
+          payload: { lotId: lot.id, offerId: offer.id, buyerOrganizationId },
+        });
+        return offer;
+      }
       await this.lots.appendHistory(manager, lot, [
-        isTender
-          ? { type: 'bid.placed', at: now, actor: user.id, data: { offerId: offer.id } }
-          : { type: 'offer.received', at: now, actor: user.id, data: offerTermsData(offer) },
+        { type: 'offer.received', at: now, actor: user.id, data: offerTermsData(offer) },
       ]);
-      await this.lots.recordEvent(manager, lot, isTender ? 'bid.received' : 'offer.received', {
+      await this.lots.recordEvent(manager, lot, 'offer.received', {
         offerId: offer.id,
         buyerOrganizationId,
       });
@@ -162,6 +189,11 @@ export class NegotiationService implements OnModuleInit {
       decideOfferAction({ offer, actor: party.side, action: 'counter', now });
       requireRole(party, ['manager'], 'counter');
       const terms = validateCounterTerms(request, offer, now);
+      await this.releaseLapsedHolds(manager, lot, now);
+      // Countering an offer under approval answers it otherwise: the vote has nothing left
+      // to decide, and its hold must not outlive it.
+      const pending = await manager.findOneBy(Approval, { offerId, status: 'pending' });
+      if (pending) await this.closeApproval(manager, lot, pending, 'rejected', now);
       assertQuantityRequestable({
         requested: terms.quantity,
         quantityAvailable: this.lots.available(lot),
@@ -249,6 +281,20 @@ export class NegotiationService implements OnModuleInit {
         return { deal: await this.createDeal(manager, lot, offer, user.id, now, null) };
 
       const organization = await manager.findOneByOrFail(Organization, { id: lot.organizationId });
+      const policy = organization.approvalPolicy;
+      requireRole(
+        party,
+        ACCEPTING_ROLES[policy],
+        policy === 'member_vote' ? 'put to a vote' : 'accept',
+      );
+      const pending = await manager.findOneBy(Approval, { offerId, status: 'pending' });
+      if (pending) {
+        throw new DomainError(
+          NegotiationErrors.APPROVAL_PENDING,
+          'this offer is already waiting for its approval',
+          { approvalId: pending.id },
+        );
+      }
       const floor = guardFloor({
         price: offer.price,
         floorPrice,
@@ -265,42 +311,23 @@ export class NegotiationService implements OnModuleInit {
             },
           ]
         : [];
-      switch (organization.approvalPolicy) {
-        case 'manager':
-          requireRole(party, ['manager'], 'accept');
-          await this.lots.appendHistory(manager, lot, overrideEvents);
-          return { deal: await this.createDeal(manager, lot, offer, user.id, now, null) };
-        case 'two_person':
-          requireRole(party, ['manager', 'treasurer'], 'accept');
-          return {
-            approval: await this.requestApproval(
-              manager,
-              lot,
-              offer,
-              organization,
-              user,
-              party,
-              now,
-              floor.override?.reason ?? null,
-              overrideEvents,
-            ),
-          };
-        case 'member_vote':
-          requireRole(party, ['manager'], 'put to a vote');
-          return {
-            approval: await this.requestApproval(
-              manager,
-              lot,
-              offer,
-              organization,
-              user,
-              party,
-              now,
-              floor.override?.reason ?? null,
-              overrideEvents,
-            ),
-          };
+      if (policy === 'manager') {
+        await this.lots.appendHistory(manager, lot, overrideEvents);
+        return { deal: await this.createDeal(manager, lot, offer, user.id, now, null) };
       }
+      return {
+        approval: await this.requestApproval(
+          manager,
+          lot,
+          offer,
+          organization,
+          user,
+          party,
+          now,
+          floor.override?.reason ?? null,
+          overrideEvents,
+        ),
+      };
     });
     if ('approval' in outcome) await this.scheduleApprovalExpiry(outcome.approval);
     this.outbox.kick();
@@ -327,6 +354,7 @@ export class NegotiationService implements OnModuleInit {
       .findOneByOrFail({ id: approvalRef.lotId });
     const membership = await this.identity.membershipOf(user.id, lotRef.organizationId);
     if (!membership) throw notFound('approval');
+    await this.catchUp(lotRef.id);
     const now = this.clock.now();
     const approval = await this.dataSource.transaction(async (manager) => {
       const lot = await this.lots.lock(manager, lotRef.id);
@@ -393,11 +421,15 @@ export class NegotiationService implements OnModuleInit {
     tally: ApprovalTally;
     dealId: string | null;
   }> {
-    const approval = await this.dataSource.getRepository(Approval).findOneBy({ id: approvalId });
-    if (!approval) throw notFound('approval');
-    const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: approval.lotId });
+    const found = await this.dataSource.getRepository(Approval).findOneBy({ id: approvalId });
+    if (!found) throw notFound('approval');
+    const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: found.lotId });
     if (!(await this.identity.membershipOf(user.id, lot.organizationId)))
       throw notFound('approval');
+    await this.catchUp(lot.id);
+    const approval = await this.dataSource
+      .getRepository(Approval)
+      .findOneByOrFail({ id: approvalId });
     const votes = await this.dataSource
       .getRepository(ApprovalVoteRecord)
       .find({ where: { approvalId }, order: { castAt: 'ASC' } });
@@ -421,7 +453,10 @@ export class NegotiationService implements OnModuleInit {
   }
 
   /** The tender's allocation, from the close event of the lot's history; a buyer sees its own rows. */
-  async allocation(lotId: string, user: AuthenticatedUser): Promise<TenderAllocation> {
+  async allocation(
+    lotId: string,
+    user: AuthenticatedUser,
+  ): Promise<TenderAllocation | BuyerAllocationView> {
     const { lot, viewer } = await this.lots.view(lotId, user);
     if (lot.mechanism !== 'tender') {
       throw new DomainError(NegotiationErrors.WRONG_MECHANISM, 'only a tender has an allocation');
@@ -432,21 +467,43 @@ export class NegotiationService implements OnModuleInit {
       [lotId],
     );
     if (!row) throw notFound('allocation');
-    const allocation = row.data;
-    if (viewer.side === 'association') return allocation;
-    return {
-      ...allocation,
-      allocations: allocation.allocations.filter((a) =>
-        viewer.organizationIds.includes(a.buyerOrganizationId),
-      ),
-    };
+    if (viewer.side === 'association') return row.data;
+    return buyerAllocationView(row.data, viewer.organizationIds);
   }
 
-  /** Lazy side of the time rules: close a tender whose time has come before touching it. */
+  /**
+   * Lazy side of the time rules, before a lot is read or written: a tender whose time has
+   * come is closed, and holds of approvals that lapsed (their vote closed, or their offer
+   * expired) are given back, whether or not their jobs ran. One query when there is
+   * nothing to do.
+   */
   async catchUp(lotId: string): Promise<void> {
-    const lot = await this.dataSource.getRepository(Lot).findOneBy({ id: lotId });
-    if (lot && tenderCloseDue(lot, this.clock.now()))
+    const now = this.clock.now();
+    const [lot] = await this.dataSource.query<
+      {
+        mechanism: Lot['mechanism'];
+        status: Lot['status'];
+        closes_at: Date | null;
+        lapsed: boolean;
+      }[]
+    >(
+      `SELECT l.mechanism, l.status, l.closes_at,
+              EXISTS (SELECT 1 FROM approvals a JOIN offers o ON o.id = a.offer_id
+                       WHERE a.lot_id = l.id AND a.status = 'pending'
+                         AND (a.closes_at <= $2 OR o.expires_at <= $2)) AS lapsed
+         FROM lots l WHERE l.id = $1`,
+      [lotId, now],
+    );
+    if (!lot) return;
+    if (tenderCloseDue({ ...lot, closesAt: lot.closes_at }, now)) {
       await this.closeTenderIfDue(lotId, 'system:lazy-close');
+    }
+    if (lot.lapsed) {
+      await this.dataSource.transaction(async (manager) => {
+        await this.releaseLapsedHolds(manager, await this.lots.lock(manager, lotId), now);
+      });
+      this.outbox.kick();
+    }
   }
 
   /** Under the lot's lock, so the job and the lazy path never both allocate. */
@@ -455,10 +512,15 @@ export class NegotiationService implements OnModuleInit {
     await this.dataSource.transaction(async (manager) => {
       const lot = await this.lots.lock(manager, lotId);
       if (!tenderCloseDue(lot, now)) return;
-      const bids = await manager.find(Offer, {
+      const pending = await manager.find(Offer, {
         where: { lotId, kind: 'bid', status: 'pending' },
         order: { createdAt: 'ASC', id: 'ASC' },
       });
+      const bids = pending.filter((bid) => standsAtClose(bid, lot.closesAt!));
+      const lapsed = pending.filter((bid) => !bids.includes(bid)).map((bid) => bid.id);
+      if (lapsed.length > 0) {
+        await manager.update(Offer, { id: In(lapsed) }, { status: 'expired', decidedAt: now });
+      }
       const allocation = allocateTender({
         quantity: this.lots.available(lot),
         reservePrice: lot.reservePrice,
@@ -491,7 +553,12 @@ export class NegotiationService implements OnModuleInit {
         dealIds.push(deal.id);
       }
       await this.lots.appendHistory(manager, lot, [
-        { type: 'tender.closed', at: now, actor, data: { ...allocation, dealIds } as never },
+        {
+          type: 'tender.closed',
+          at: now,
+          actor,
+          data: { ...allocation, dealIds, lapsedBidIds: lapsed } as never,
+        },
       ]);
       await this.lots.transition(manager, lot, closingEvent(lot), now);
       await this.lots.recordEvent(manager, lot, 'tender.closed', {
@@ -503,9 +570,13 @@ export class NegotiationService implements OnModuleInit {
   }
 
   async expireOfferIfDue(offerId: string): Promise<void> {
-    const now = this.clock.now();
     const offer = await this.dataSource.getRepository(Offer).findOneBy({ id: offerId });
-    if (!offer || !offerExpiryDue(offer, now)) return;
+    if (!offer || offer.status !== 'pending') return;
+    await this.untilDue(offer.expiresAt);
+    // A tender due to close closes first: a bid still standing at its close is allocated,
+    // not expired by a job that happens to run before the close does.
+    await this.catchUp(offer.lotId);
+    const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
       const lot = await this.lots.lock(manager, offer.lotId);
       const locked = await this.lockOffer(manager, offerId);
@@ -526,11 +597,23 @@ export class NegotiationService implements OnModuleInit {
   async expireApprovalIfDue(approvalId: string): Promise<void> {
     const approval = await this.dataSource.getRepository(Approval).findOneBy({ id: approvalId });
     if (!approval || approval.status !== 'pending') return;
+    await this.untilDue(approval.closesAt);
     await this.dataSource.transaction(async (manager) => {
       const lot = await this.lots.lock(manager, approval.lotId);
       await this.releaseLapsedHolds(manager, lot, this.clock.now());
     });
     this.outbox.kick();
+  }
+
+  /** Waits out a job that started a little early; fails (the queue retries) if far too early. */
+  private async untilDue(at: Date): Promise<void> {
+    for (let wait = at.getTime() - this.clock.now().getTime(); wait > 0;) {
+      if (wait > MAX_EARLY_JOB_MS) {
+        throw new Error(`job started ${wait} ms before its time; the queue will retry it`);
+      }
+      await sleep(wait + 1);
+      wait = at.getTime() - this.clock.now().getTime();
+    }
   }
 
   private async answer(
@@ -660,6 +743,17 @@ export class NegotiationService implements OnModuleInit {
       );
       await manager.insert(ApprovalVoteRecord, { approvalId: approval.id, ...vote });
       await this.settleApproval(manager, lot, approval, tally, now, user.id);
+    } else {
+      // A vote the producers who can vote could never pass is decided before anyone votes;
+      // settled now, it neither holds the quantity nor keeps the buyer waiting until it closes.
+      await this.settleApproval(
+        manager,
+        lot,
+        approval,
+        tallyApproval(specOf(approval), [], now),
+        now,
+        user.id,
+      );
     }
     return approval;
   }
@@ -692,8 +786,12 @@ export class NegotiationService implements OnModuleInit {
     }
     await this.closeApproval(manager, lot, approval, tally.status, now);
     if (tally.status === 'rejected') {
-      await manager.update(Offer, { id: approval.offerId }, { status: 'rejected', decidedAt: now });
-      await this.lots.recordEvent(manager, lot, 'offer.rejected', { offerId: approval.offerId });
+      const offer = await this.lockOffer(manager, approval.offerId);
+      await manager.update(Offer, { id: offer.id }, { status: 'rejected', decidedAt: now });
+      await this.lots.recordEvent(manager, lot, 'offer.rejected', {
+        offerId: offer.id,
+        buyerOrganizationId: offer.buyerOrganizationId,
+      });
     }
   }
 
@@ -774,8 +872,25 @@ export class NegotiationService implements OnModuleInit {
     });
     if (dec(this.lots.available(lot)).isZero() && dec(lot.quantityHeld).isZero()) {
       await this.lots.transition(manager, lot, 'sell_out', now);
+      await this.supersedeOpenOffers(manager, lot, now);
     }
     return deal;
+  }
+
+  /** A sold-out lot can meet no other offer: they end, and their buyers hear so. */
+  private async supersedeOpenOffers(manager: EntityManager, lot: Lot, now: Date): Promise<void> {
+    const ended = await updateReturning<{ id: string; buyer_organization_id: string }>(
+      manager,
+      `UPDATE offers SET status = 'superseded', decided_at = $2
+        WHERE lot_id = $1 AND status = 'pending' RETURNING id, buyer_organization_id`,
+      [lot.id, now],
+    );
+    for (const offer of ended) {
+      await this.lots.recordEvent(manager, lot, 'offer.superseded', {
+        offerId: offer.id,
+        buyerOrganizationId: offer.buyer_organization_id,
+      });
+    }
   }
 
   /**
@@ -938,6 +1053,13 @@ export class NegotiationService implements OnModuleInit {
   }
 }
 
+/** Who may accept a buyer's offer (or put it to a vote) under each approval policy. */
+const ACCEPTING_ROLES: Record<ApprovalPolicy, OrganizationRole[]> = {
+  manager: ['manager'],
+  two_person: ['manager', 'treasurer'],
+  member_vote: ['manager'],
+};
+
 function requireRole(party: Party, roles: OrganizationRole[], action: string): void {
   if (party.side === 'buyer') return;
   if (!party.roles.some((role) => roles.includes(role))) {
@@ -955,16 +1077,22 @@ function associationRole(roles: OrganizationRole[]): AssociationRole | null {
   return null;
 }
 
+/** The stored status is final once it is not pending, whatever the votes say. */
 function specOf(approval: Approval): ApprovalSpec {
+  const recorded =
+    approval.status === 'pending'
+      ? null
+      : { status: approval.status, at: approval.decidedAt ?? approval.closesAt };
   if (approval.policy === 'member_vote') {
     return {
       policy: 'member_vote',
       closesAt: approval.closesAt,
+      recorded,
       threshold: approval.threshold ?? '0.5',
       electorate: approval.electorate,
     };
   }
-  return { policy: approval.policy, closesAt: approval.closesAt };
+  return { policy: approval.policy, closesAt: approval.closesAt, recorded };
 }
 
 function visibilityOf(lot: Lot) {

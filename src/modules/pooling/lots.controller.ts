@@ -18,6 +18,7 @@ import {
   AddContributionRequest,
   AssociationLotResponse,
   ContributionResponse,
+  CostBasisQuery,
   CreateLotRequest,
   LotListQuery,
   LotResponse,
@@ -116,6 +117,12 @@ export class LotsController {
   ): Promise<LotResponse | AssociationLotResponse> {
     const { lot, viewer } = await this.lots.view(lotId, user);
     return viewer.side === 'association' ? this.lots.associationResponse(lot) : toLotResponse(lot);
+  }
+
+  @OrganizationRoles('any', { resource: 'lot' })
+  @Get('lots/:id/cost-basis')
+  async costBasis(@Param('id', ParseUUIDPipe) lotId: string, @Query() query: CostBasisQuery) {
+    return this.lots.costBasisReport(lotId, query.price);
   }
 
   @OrganizationRoles('any', { resource: 'lot' })

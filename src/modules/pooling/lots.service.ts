@@ -9,6 +9,8 @@ import { dec, toDecimalString } from '../../shared/money';
 import { Outbox } from '../../shared/outbox/outbox.service';
 import { type Page, paginate } from '../../shared/pagination/pagination';
 import { CatalogService } from '../catalog/catalog.service';
+import { CostingService } from '../costing/costing.service';
+import type { LotCostBasis } from '../costing/domain/lot-cost-basis';
 import { IdentityService } from '../identity/identity.service';
 import { Producer } from '../identity/entities/producer.entity';
 import type {
@@ -37,8 +39,8 @@ export type LotViewer =
 
 /**
  * Work another module must do before a lot is read or written: a tender past its closing
- * time is closed first (lazily, when its job has not run). Registered by the negotiation
- * module, so pooling does not depend on it.
+ * time is closed first, and holds of lapsed approvals are given back (lazily, when their
+ * jobs have not run). Registered by the negotiation module, so pooling does not depend on it.
  */
 export type LotCatchUp = (lotId: string) => Promise<void>;
 
@@ -51,6 +53,7 @@ export class LotsService implements OnModuleInit {
     private readonly outbox: Outbox,
     private readonly history: LotHistory,
     private readonly catalog: CatalogService,
+    private readonly costing: CostingService,
     private readonly identity: IdentityService,
     private readonly resolver: OrganizationResolver,
     private readonly jobs: JobQueue,
@@ -117,6 +120,7 @@ export class LotsService implements OnModuleInit {
     user: AuthenticatedUser,
     request: AddContributionRequest,
   ): Promise<LotContribution> {
+    await this.catchUp(lotId);
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const lot = await this.lock(manager, lotId);
@@ -164,6 +168,7 @@ export class LotsService implements OnModuleInit {
     contributionId: string,
     user: AuthenticatedUser,
   ): Promise<void> {
+    await this.catchUp(lotId);
     const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
       const lot = await this.lock(manager, lotId);
@@ -252,7 +257,9 @@ export class LotsService implements OnModuleInit {
     }
   }
 
+  /** A tender past its closing time is closed (and allocated) first: a cancel comes too late. */
   async cancel(lotId: string, user: AuthenticatedUser): Promise<Lot> {
+    await this.catchUp(lotId);
     const now = this.clock.now();
     const lot = await this.dataSource.transaction(async (manager) => {
       const lot = await this.lock(manager, lotId);
@@ -371,9 +378,53 @@ export class LotsService implements OnModuleInit {
     );
   }
 
-  /** Weighted break-even of the contributions that name a cost sheet; null when none does. */
-  floorPriceOf(_lot: Lot, _contributions: LotContribution[]): Promise<string | null> {
-    return Promise.resolve(null);
+  /**
+   * Weighted break-even of the contributions that name a cost sheet, per unit of the lot;
+   * null when none brings a cost. Cost sheets give a cost per base unit (kg), so a lot sold
+   * by the 20 kg sack multiplies it by 20; the rounded-up floor stays at or above break-even.
+   */
+  async floorPriceOf(lot: Lot, contributions: LotContribution[]): Promise<string | null> {
+    const { basis, unitFactor } = await this.costBasisOf(lot, contributions);
+    return basis.floorPrice === null
+      ? null
+      : toDecimalString(dec(basis.floorPrice).times(unitFactor));
+  }
+
+  /**
+   * The lot's cost basis from the contributions' cost sheets. Figures are per base unit of
+   * the product (cost sheets are kept that way); `unitFactor` converts to the lot's unit, and
+   * a `price` given per lot unit is converted before it is compared.
+   */
+  async costBasisOf(
+    lot: Lot,
+    contributions: LotContribution[],
+    pricePerLotUnit?: string,
+  ): Promise<{ basis: LotCostBasis; unitFactor: string; baseUnit: string }> {
+    const terms = await this.catalog.productTerms(lot.productId);
+    const unitFactor = terms?.unitFactors[lot.unit] ?? '1';
+    const basis = await this.costing.costBasisOf(contributions, lot.currency, {
+      organizationId: lot.organizationId,
+      productId: lot.productId,
+      ...(pricePerLotUnit === undefined
+        ? {}
+        : { price: toDecimalString(dec(pricePerLotUnit).dividedBy(unitFactor)) }),
+    });
+    return { basis, unitFactor, baseUnit: terms?.baseUnit ?? lot.unit };
+  }
+
+  /** GET /lots/:id/cost-basis: the weighting, the suggested floor and who a price leaves short. */
+  async costBasisReport(lotId: string, price?: string) {
+    const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: lotId });
+    const contributions = await this.contributionsOf(lotId);
+    const { basis, unitFactor, baseUnit } = await this.costBasisOf(lot, contributions, price);
+    return {
+      ...basis,
+      baseUnit,
+      lotUnit: lot.unit,
+      unitFactor,
+      suggestedFloorPrice:
+        basis.floorPrice === null ? null : toDecimalString(dec(basis.floorPrice).times(unitFactor)),
+    };
   }
 
   async historyOf(lotId: string) {

@@ -380,6 +380,43 @@ describe('member_vote policy', () => {
   });
 });
 
+describe('an outcome recorded outside the votes', () => {
+  const electorate: Voter[] = [
+    { producerId: 'p01', userId: 'u01', weight: '600' },
+    { producerId: 'p02', userId: null, weight: '400' },
+  ];
+  const open: ApprovalSpec = { policy: 'member_vote', closesAt, threshold: '0.5', electorate };
+  const withdrawn: ApprovalSpec = { ...open, recorded: { status: 'rejected', at: at(5) } };
+
+  it('ends the approval whatever the votes would say', () => {
+    // u01 alone holds 60 %: the vote would pass, but the offer was withdrawn at minute 5.
+    const vote = { userId: 'u01', role: null, choice: 'approve' as const };
+    expect(castVote(open, [], vote, at(6)).tally.status).toBe('approved');
+    const error = refusal(() => castVote(withdrawn, [], vote, at(6)));
+    expect(error.code).toBe('APPROVAL_NOT_PENDING');
+    expect(tallyApproval(withdrawn, [], at(6))).toMatchObject({
+      status: 'rejected',
+      decidedAt: at(5),
+      approveWeight: '0',
+    });
+  });
+
+  it('keeps the time the votes decided it when they agree', () => {
+    const votes = play(open, [{ userId: 'u01', choice: 'approve' }]);
+    const approved: ApprovalSpec = { ...open, recorded: { status: 'approved', at: at(9) } };
+    expect(tallyApproval(approved, votes, at(10))).toMatchObject({
+      status: 'approved',
+      decidedAt: at(1),
+    });
+    for (const spec of [
+      { policy: 'manager', closesAt, recorded: { status: 'expired', at: at(3) } },
+      { policy: 'two_person', closesAt, recorded: { status: 'expired', at: at(3) } },
+    ] as ApprovalSpec[]) {
+      expect(tallyApproval(spec, [], at(4))).toMatchObject({ status: 'expired', decidedAt: at(3) });
+    }
+  });
+});
+
 describe('helpers', () => {
   it('builds one voter per producer, weighted by all their contributions', () => {
     expect(

@@ -18,16 +18,30 @@ export interface Voter {
   weight: string;
 }
 
+/**
+ * An outcome stored on the approval when something other than its votes ended it: the buyer
+ * withdrew the offer, the association countered or rejected it, the lot was cancelled, the
+ * hold lapsed. It is final; the votes cast before or after can neither reopen nor change it.
+ */
+export interface RecordedOutcome {
+  status: Exclude<ApprovalStatus, 'pending'>;
+  at: Date;
+}
+
+interface SpecTiming {
+  closesAt: Date;
+  recorded?: RecordedOutcome | null;
+}
+
 export type ApprovalSpec =
-  | { policy: 'manager'; closesAt: Date }
-  | { policy: 'two_person'; closesAt: Date }
-  | {
+  | ({ policy: 'manager' } & SpecTiming)
+  | ({ policy: 'two_person' } & SpecTiming)
+  | ({
       policy: 'member_vote';
-      closesAt: Date;
       /** Fraction of the total weight that must approve, in (0, 1]. */
       threshold: DecimalInput;
       electorate: readonly Voter[];
-    };
+    } & SpecTiming);
 
 export interface ApprovalVote {
   userId: string;
@@ -150,7 +164,7 @@ export function validateApprovalSpec(spec: ApprovalSpec): void {
  * that decides the approval fixes it: later stored votes (a race the service's lock should
  * already prevent) cannot undo a decision. A vote counts only if it was cast before
  * `closesAt` and no later than `now`, by an eligible user, and is that user's first.
- * A pending approval at or after `closesAt` is expired.
+ * A pending approval at or after `closesAt` is expired. A recorded outcome overrides the votes.
  */
 export function tallyApproval(
   spec: ApprovalSpec,
@@ -160,6 +174,14 @@ export function tallyApproval(
   validateApprovalSpec(spec);
   const counted = countedVotes(spec, votes, now);
   const tally = replay(spec, counted);
+  const recorded = spec.recorded;
+  if (recorded) {
+    return {
+      ...tally,
+      status: recorded.status,
+      decidedAt: tally.status === recorded.status ? tally.decidedAt : recorded.at,
+    };
+  }
   if (tally.status === 'pending' && now.getTime() >= spec.closesAt.getTime()) {
     return { ...tally, status: 'expired' };
   }

@@ -20,6 +20,7 @@ describe('error catalogue of pooling and negotiation', () => {
       TENDER_CLOSED: 409,
       TENDER_NOT_CLOSED: 409,
       BID_HIDDEN: 403,
+      APPROVAL_PENDING: 409,
       APPROVAL_NOT_PENDING: 409,
       NOT_ELIGIBLE_VOTER: 403,
       ALREADY_VOTED: 409,

@@ -77,6 +77,13 @@ export const NegotiationErrors = defineErrorCodes({
       en: 'Bids stay sealed until the tender closes',
     },
   },
+  APPROVAL_PENDING: {
+    status: 409,
+    title: {
+      es: 'La oferta ya espera una aprobación',
+      en: 'The offer already awaits an approval',
+    },
+  },
   APPROVAL_NOT_PENDING: {
     status: 409,
     title: {

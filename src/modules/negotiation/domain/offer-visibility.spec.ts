@@ -3,8 +3,10 @@ import {
   type LotVisibilityView,
   type OfferViewer,
   assertOfferReadable,
+  buyerAllocationView,
   visibleOffers,
 } from './offer-visibility';
+import type { TenderAllocation } from './tender-allocation';
 
 function codeOf(fn: () => unknown): string | null {
   try {
@@ -82,5 +84,46 @@ describe('who sees which offer', () => {
     expect(codeOf(() => visibleOffers(otherAssociation, tenderLot, offers, after))).toBe(
       'NOT_FOUND',
     );
+  });
+});
+
+describe('a buyer reading a tender allocation', () => {
+  const row = (offerId: string, buyer: string, rank: number, allocated: string) => ({
+    offerId,
+    buyerOrganizationId: buyer,
+    rank,
+    price: '250',
+    quantityBid: '1000',
+    minQuantity: '500',
+    quantityAllocated: allocated,
+    pricePaid: allocated === '0' ? null : '240',
+    outcome: allocated === '0' ? ('below_reserve' as const) : ('won' as const),
+  });
+  const allocation: TenderAllocation = {
+    pricingRule: 'uniform',
+    clearingPrice: '240',
+    quantityAllocated: '1500',
+    quantityUnallocated: '0',
+    allocations: [
+      row('o1', 'vega', 1, '1000'),
+      row('o2', 'lider', 2, '500'),
+      row('o3', 'vega', 3, '0'),
+    ],
+  };
+
+  it('gets its own rows in the contract fields, and no totals', () => {
+    const view = buyerAllocationView(allocation, ['vega']);
+    expect(Object.keys(view).sort()).toEqual(['allocations', 'clearingPrice', 'pricingRule']);
+    expect(view.allocations.map((r) => r.offerId)).toEqual(['o1', 'o3']);
+    expect(Object.keys(view.allocations[0]).sort()).toEqual([
+      'buyerOrganizationId',
+      'minQuantity',
+      'offerId',
+      'price',
+      'pricePaid',
+      'quantityAllocated',
+      'quantityBid',
+    ]);
+    expect(buyerAllocationView(allocation, ['nobody']).allocations).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { CommonErrors, DomainError } from '../../../shared/errors/domain-error';
 import type { LotStatus } from '../../pooling/domain/lot-state';
 import { NegotiationErrors } from './negotiation.errors';
+import type { BidAllocation, TenderAllocation } from './tender-allocation';
 import { type LotMechanism, isTenderClosed } from './tender-window';
 
 export type OfferViewer =
@@ -59,6 +60,50 @@ export function visibleOffers<T extends { buyerOrganizationId: string }>(
   if (lot.associationId !== viewer.organizationId) throw notFound();
   if (!bidsUnsealed(lot, now)) throw hidden();
   return [...offers];
+}
+
+/** A bid's row as its own buyer reads it: the fields of the API contract. */
+export type BuyerAllocationRow = Pick<
+  BidAllocation,
+  | 'offerId'
+  | 'buyerOrganizationId'
+  | 'price'
+  | 'quantityBid'
+  | 'minQuantity'
+  | 'quantityAllocated'
+  | 'pricePaid'
+>;
+
+export interface BuyerAllocationView {
+  pricingRule: TenderAllocation['pricingRule'];
+  clearingPrice: string | null;
+  allocations: BuyerAllocationRow[];
+}
+
+/**
+ * A tender's result as one buyer may read it: its own rows and the price it pays, nothing
+ * about the others. The totals would tell it how much the others bought, the rank how many
+ * outbid it, and `below_reserve` where the secret reserve lies.
+ */
+export function buyerAllocationView(
+  allocation: TenderAllocation,
+  buyerOrganizationIds: readonly string[],
+): BuyerAllocationView {
+  return {
+    pricingRule: allocation.pricingRule,
+    clearingPrice: allocation.clearingPrice,
+    allocations: allocation.allocations
+      .filter((row) => buyerOrganizationIds.includes(row.buyerOrganizationId))
+      .map((row) => ({
+        offerId: row.offerId,
+        buyerOrganizationId: row.buyerOrganizationId,
+        price: row.price,
+        quantityBid: row.quantityBid,
+        minQuantity: row.minQuantity,
+        quantityAllocated: row.quantityAllocated,
+        pricePaid: row.pricePaid,
+      })),
+  };
 }
 
 function notFound(): DomainError {

@@ -4,6 +4,7 @@ import {
   assertNegotiable,
   assertTenderClosed,
   isTenderClosed,
+  standsAtClose,
   tenderCloseDue,
 } from './tender-window';
 
@@ -34,6 +35,15 @@ describe('tender window', () => {
     expect(codeOf(() => assertBidAllowed({ ...tender, status: 'closed' }, before))).toBe(
       'TENDER_CLOSED',
     );
+  });
+
+  it('says TENDER_CLOSED whatever the close made of the lot', () => {
+    for (const status of ['sold', 'partially_sold', 'expired', 'delivered'] as const) {
+      expect([status, codeOf(() => assertBidAllowed({ ...tender, status }, closesAt))]).toEqual([
+        status,
+        'TENDER_CLOSED',
+      ]);
+    }
   });
 
   it('refuses bids on lots that are not open tenders', () => {
@@ -79,5 +89,15 @@ describe('tender window', () => {
     expect(
       codeOf(() => assertTenderClosed({ ...tender, status: 'partially_sold' }, before)),
     ).toBeNull();
+  });
+
+  it('counts a bid at the close only if it was still pending at closesAt', () => {
+    const bid = (status: 'pending' | 'superseded', expiresAt: Date) => ({ status, expiresAt });
+    expect(standsAtClose(bid('pending', new Date(closesAt.getTime() + 1)), closesAt)).toBe(true);
+    expect(standsAtClose(bid('pending', closesAt), closesAt)).toBe(false);
+    expect(standsAtClose(bid('pending', before), closesAt)).toBe(false);
+    expect(standsAtClose(bid('superseded', new Date(closesAt.getTime() + 1)), closesAt)).toBe(
+      false,
+    );
   });
 });

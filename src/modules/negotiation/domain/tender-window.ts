@@ -1,6 +1,7 @@
 import { DomainError } from '../../../shared/errors/domain-error';
 import { type LotStatus, assertLotOpen } from '../../pooling/domain/lot-state';
 import { NegotiationErrors } from './negotiation.errors';
+import { type OfferTimingView, effectiveStatus } from './offer-state';
 
 export type LotMechanism = 'negotiation' | 'tender';
 
@@ -35,12 +36,14 @@ export function assertBidAllowed(
       { mechanism: lot.mechanism },
     );
   }
-  if (lot.status === 'closed' || (lot.status === 'open' && isTenderClosed(lot.closesAt, now))) {
+  // A tender that never opened or was called off is not open; any other lot past `open` got
+  // there through its close (allocated, sold, or no bid at all), and a late bidder hears that.
+  if (lot.status === 'draft' || lot.status === 'cancelled') assertLotOpen(lot.status);
+  if (lot.status !== 'open' || isTenderClosed(lot.closesAt, now)) {
     throw new DomainError(NegotiationErrors.TENDER_CLOSED, 'the tender has closed', {
       closesAt: lot.closesAt.toISOString(),
     });
   }
-  assertLotOpen(lot.status);
 }
 
 /**
@@ -70,4 +73,13 @@ export function assertTenderClosed(
       closesAt: lot.closesAt?.toISOString() ?? null,
     });
   }
+}
+
+/**
+ * Whether a bid takes part in the allocation: it must still be pending at `closesAt`. A bid
+ * that lapsed before the close is out, whether or not its expiry job ran, and one that
+ * lapses after it still counts, however late the close runs.
+ */
+export function standsAtClose(bid: OfferTimingView, closesAt: Date): boolean {
+  return effectiveStatus(bid, closesAt) === 'pending';
 }

@@ -175,3 +175,13 @@ export class AssociationLotResponse extends LotResponse {
   @ApiProperty() quantityHeld!: string;
   @ApiProperty({ type: [ContributionResponse] }) contributions!: ContributionResponse[];
 }
+
+export class CostBasisQuery {
+  @DecimalField({
+    optional: true,
+    greaterThan: '0',
+    ...QUANTITY,
+    description: 'price per lot unit',
+  })
+  price?: string;
+}
