@@ -4,6 +4,7 @@ import { CreateCostSheets1764100000000 } from './1764100000000-CreateCostSheets'
 import { CreateLotsAndNegotiation1764200000000 } from './1764200000000-CreateLotsAndNegotiation';
 import { CreateMarketPrices1764300000000 } from './1764300000000-CreateMarketPrices';
 import { CreateSettlements1764400000000 } from './1764400000000-CreateSettlements';
+import { AddDealToMarketPrices1764500000000 } from './1764500000000-AddDealToMarketPrices';
 
 /** Every migration, in order. A new migration is added here in the same commit. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateLotsAndNegotiation1764200000000,
   CreateMarketPrices1764300000000,
   CreateSettlements1764400000000,
+  AddDealToMarketPrices1764500000000,
 ];

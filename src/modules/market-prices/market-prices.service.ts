@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import type { AuthenticatedUser } from '../../shared/auth/access';
 import { Clock } from '../../shared/clock';
@@ -51,12 +51,14 @@ export interface DealPriceInput {
   price: DecimalInput;
   /** How many `unit`s the deal is for. */
   quantity: DecimalInput;
+  /** The deal recorded, so that recording it twice keeps one observation. */
+  dealId?: string;
 }
 
 const REQUEST_FIELDS: Partial<Record<ObservationField, string>> = { unitLabel: 'unit' };
 
 @Injectable()
-export class MarketPricesService {
+export class MarketPricesService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
@@ -217,7 +219,8 @@ export class MarketPricesService {
    * it commits with the deal. Nothing names the buyer. One row per deal: deals are not
    * folded into a daily average, so the benchmark counts each deal as one observation.
    */
-  async recordDealPrice(manager: EntityManager, deal: DealPriceInput): Promise<string> {
+  /** The observation's id, or null when this deal was already recorded. */
+  async recordDealPrice(manager: EntityManager, deal: DealPriceInput): Promise<string | null> {
     const price = checkedAmount(deal.price, 'price');
     const quantity = checkedAmount(deal.quantity, 'quantity');
     const date = deal.date instanceof Date ? calendarDateIn(deal.date) : deal.date;
@@ -247,11 +250,12 @@ export class MarketPricesService {
       );
     }
     const amount = toDecimalString(price);
-    const [{ id }] = await manager.query<{ id: string }[]>(
+    const rows = await manager.query<{ id: string }[]>(
       `INSERT INTO market_price_observations
          (product_id, market, date, unit_label, base_unit, base_quantity, currency,
-          price_min, price_max, price_avg, volume, source)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9, 'ayllu')
+          price_min, price_max, price_avg, volume, source, deal_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9, 'ayllu', $10)
+       ON CONFLICT (deal_id) WHERE deal_id IS NOT NULL DO NOTHING
        RETURNING id`,
       [
         product.id,
@@ -263,9 +267,31 @@ export class MarketPricesService {
         deal.currency,
         amount,
         toDecimalString(quantity),
+        deal.dealId ?? null,
       ],
     );
-    return id;
+    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * Every deal closed on the platform becomes an observation of market `ayllu`, from the
+   * `deal.created` event (off the deal's own transaction, so the hot lot is not slowed);
+   * the deal id makes a repeated delivery of the event a no-op.
+   */
+  onModuleInit(): void {
+    this.outbox.subscribe('deal.created', async (event) => {
+      const deal = event.payload as {
+        dealId: string;
+        productId: string;
+        price: string;
+        quantity: string;
+        currency: Currency;
+        unit: string;
+      };
+      await this.dataSource.transaction((manager) =>
+        this.recordDealPrice(manager, { ...deal, date: event.occurredAt }),
+      );
+    });
   }
 
   async listAliases(page: PageQuery): Promise<Page<ProductAliasResponse>> {
@@ -352,7 +378,7 @@ export function observationColumns(input: {
   observation: ValidObservation;
   source: Exclude<PriceSource, 'ayllu'>;
   createdBy: string | null;
-}): Omit<MarketPriceObservation, 'id' | 'createdAt' | 'updatedAt'> {
+}): Omit<MarketPriceObservation, 'id' | 'createdAt' | 'updatedAt' | 'dealId'> {
   const { observation } = input;
   const optional = (value: ValidObservation['priceMin']) =>
     value === null ? null : toDecimalString(value);

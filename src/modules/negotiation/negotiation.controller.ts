@@ -20,6 +20,7 @@ import {
 } from './dto/negotiation.dto';
 import { toApprovalResponse, toDealResponse, toOfferResponse } from './negotiation.mappers';
 import { NegotiationService } from './negotiation.service';
+import { OfferBenchmarkResponse } from '../market-prices/dto/market-price.dto';
 
 @ApiTags('negotiation')
 @ApiBearerAuth()
@@ -160,6 +161,16 @@ export class NegotiationController {
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<TenderAllocation | BuyerAllocationView> {
     return this.negotiation.allocation(lotId, user);
+  }
+
+  @AnyUser()
+  @Get('offers/:id/benchmark')
+  @ApiOkResponse({ type: OfferBenchmarkResponse })
+  benchmark(
+    @Param('id', ParseUUIDPipe) offerId: string,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<OfferBenchmarkResponse> {
+    return this.negotiation.benchmark(offerId, user);
   }
 
   @AnyUser()

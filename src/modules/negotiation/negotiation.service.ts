@@ -10,7 +10,10 @@ import { dec, toDecimalString } from '../../shared/money';
 import { Outbox } from '../../shared/outbox/outbox.service';
 import { updateReturning } from '../../shared/database/update-returning';
 import { Organization } from '../identity/entities/organization.entity';
+import { CatalogService } from '../catalog/catalog.service';
 import { IdentityService } from '../identity/identity.service';
+import type { OfferBenchmarkResponse } from '../market-prices/dto/market-price.dto';
+import { MarketPricesService } from '../market-prices/market-prices.service';
 import type { ApprovalPolicy, OrganizationRole } from '../identity/domain/roles';
 import {
   assertQuantityRequestable,
@@ -76,6 +79,8 @@ export class NegotiationService implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly lots: LotsService,
     private readonly identity: IdentityService,
+    private readonly catalog: CatalogService,
+    private readonly marketPrices: MarketPricesService,
     private readonly outbox: Outbox,
     private readonly jobs: JobQueue,
     @Inject(Clock) private readonly clock: Clock,
@@ -440,6 +445,20 @@ export class NegotiationService implements OnModuleInit {
       tally: tallyApproval(specOf(approval), votes, this.clock.now()),
       dealId: deal?.id ?? null,
     };
+  }
+
+  /** The offer's price per base unit against the last 30 days of each market. */
+  async benchmark(offerId: string, user: AuthenticatedUser): Promise<OfferBenchmarkResponse> {
+    const { offer } = await this.getOffer(offerId, user);
+    const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: offer.lotId });
+    const terms = await this.catalog.productTerms(lot.productId);
+    const unitFactor = terms?.unitFactors[lot.unit] ?? '1';
+    return this.marketPrices.benchmark(
+      lot.productId,
+      toDecimalString(dec(offer.price).dividedBy(unitFactor)),
+      lot.currency,
+      this.clock.now(),
+    );
   }
 
   async getDeal(dealId: string, user: AuthenticatedUser): Promise<Deal> {

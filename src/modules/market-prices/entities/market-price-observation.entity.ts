@@ -85,4 +85,8 @@ export class MarketPriceObservation {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** Set on market `ayllu` rows: the platform deal the price comes from. */
+  @Column({ name: 'deal_id', type: 'uuid', nullable: true })
+  dealId!: string | null;
 }
