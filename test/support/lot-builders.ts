@@ -198,13 +198,14 @@ export async function waitUntil(
 export async function lotFootprint(dataSource: DataSource, lotId: string) {
   const [row] = await dataSource.query<Record<string, string | number>[]>(
     `SELECT l.status, l.quantity_total::text AS total, l.quantity_sold::text AS sold,
-            l.quantity_held::text AS held, l.history_seq AS "historySeq",
+            l.quantity_held::text AS held,
             (SELECT count(*)::int FROM lot_contributions c WHERE c.lot_id = l.id) AS contributions,
             (SELECT count(*)::int FROM offers o WHERE o.lot_id = l.id) AS offers,
             (SELECT count(*)::int FROM offers o WHERE o.lot_id = l.id AND o.status = 'pending') AS pending,
             (SELECT count(*)::int FROM deals d WHERE d.lot_id = l.id) AS deals,
             (SELECT count(*)::int FROM approvals a WHERE a.lot_id = l.id) AS approvals,
-            (SELECT count(*)::int FROM lot_history h WHERE h.lot_id = l.id) AS history,
+            (SELECT count(*)::int FROM lot_history h WHERE h.lot_id = l.id)
+              + (SELECT count(*)::int FROM lot_history_pending h WHERE h.lot_id = l.id) AS history,
             (SELECT count(*)::int FROM outbox_events e
               WHERE e.aggregate_type = 'lot' AND e.aggregate_id = l.id) AS events
        FROM lots l WHERE l.id = $1`,

@@ -111,11 +111,10 @@ export class NegotiationService implements OnModuleInit {
     await this.catchUp(lotId);
     const now = this.clock.now();
     const offer = await this.dataSource.transaction(async (manager) => {
-      const lot = await this.lots.lock(manager, lotId);
+      const lot = await this.lotForOffer(manager, lotId);
       const isTender = lot.mechanism === 'tender';
       if (isTender) assertBidAllowed(lot, now);
       else assertNegotiable(lot);
-      await this.releaseLapsedHolds(manager, lot, now);
       const terms = validateOfferTerms(request, now);
       assertQuantityRequestable({
         requested: terms.quantity,
@@ -272,34 +271,42 @@ export class NegotiationService implements OnModuleInit {
     user: AuthenticatedUser,
     request: AcceptOfferRequest,
   ): Promise<AcceptOutcome> {
-    const { party, lot: lotRef } = await this.partyFor(offerId, user);
+    const { party, lot: lotRef, offer: offerRef } = await this.partyFor(offerId, user);
     await this.catchUp(lotRef.id);
     const now = this.clock.now();
+    decideOfferAction({ offer: offerRef, actor: party.side, action: 'accept', now });
     const floorPrice = party.side === 'association' ? await this.floorOf(lotRef) : null;
     const outcome = await this.dataSource.transaction(async (manager): Promise<AcceptOutcome> => {
+      // What needs no lock is read first: the hot lot row is held for as few statements as
+      // possible, since every sale of the lot queues on it.
+      const organization =
+        party.side === 'association'
+          ? await manager.findOneByOrFail(Organization, { id: lotRef.organizationId })
+          : null;
+      if (organization) {
+        const policy = organization.approvalPolicy;
+        requireRole(
+          party,
+          ACCEPTING_ROLES[policy],
+          policy === 'member_vote' ? 'put to a vote' : 'accept',
+        );
+        const pending = await manager.findOneBy(Approval, { offerId, status: 'pending' });
+        if (pending) {
+          throw new DomainError(
+            NegotiationErrors.APPROVAL_PENDING,
+            'this offer is already waiting for its approval',
+            { approvalId: pending.id },
+          );
+        }
+      }
       const lot = await this.lots.lock(manager, lotRef.id);
       const offer = await this.lockOffer(manager, offerId);
       decideOfferAction({ offer, actor: party.side, action: 'accept', now });
       assertNegotiable(lot);
-      await this.releaseLapsedHolds(manager, lot, now);
-      if (party.side === 'buyer')
+      if (!organization)
         return { deal: await this.createDeal(manager, lot, offer, user.id, now, null) };
 
-      const organization = await manager.findOneByOrFail(Organization, { id: lot.organizationId });
       const policy = organization.approvalPolicy;
-      requireRole(
-        party,
-        ACCEPTING_ROLES[policy],
-        policy === 'member_vote' ? 'put to a vote' : 'accept',
-      );
-      const pending = await manager.findOneBy(Approval, { offerId, status: 'pending' });
-      if (pending) {
-        throw new DomainError(
-          NegotiationErrors.APPROVAL_PENDING,
-          'this offer is already waiting for its approval',
-          { approvalId: pending.id },
-        );
-      }
       const floor = guardFloor({
         price: offer.price,
         floorPrice,
@@ -481,6 +488,7 @@ export class NegotiationService implements OnModuleInit {
       throw new DomainError(NegotiationErrors.WRONG_MECHANISM, 'only a tender has an allocation');
     }
     assertTenderClosed(lot, this.clock.now());
+    await this.lots.chainHistory(lotId);
     const [row] = await this.dataSource.query<{ data: TenderAllocation }[]>(
       `SELECT data FROM lot_history WHERE lot_id = $1 AND type = 'tender.closed' ORDER BY seq DESC LIMIT 1`,
       [lotId],
@@ -976,6 +984,17 @@ export class NegotiationService implements OnModuleInit {
     }
     lot.quantitySold = rows[0].quantity_sold;
     lot.quantityHeld = rows[0].quantity_held;
+  }
+
+  /**
+   * The lot an offer is made on. A negotiation offer takes no lock: it only adds a row, and
+   * its acceptance checks the lot again under the lock. A tender bid locks the lot, so that
+   * it cannot slip in beside a close that is reading the standing bids.
+   */
+  private async lotForOffer(manager: EntityManager, lotId: string): Promise<Lot> {
+    const lot = await manager.findOneBy(Lot, { id: lotId });
+    if (!lot) throw notFound('lot');
+    return lot.mechanism === 'tender' ? this.lots.lock(manager, lotId) : lot;
   }
 
   private async lockOffer(manager: EntityManager, offerId: string): Promise<Offer> {

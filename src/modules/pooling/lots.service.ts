@@ -99,11 +99,10 @@ export class LotsService implements OnModuleInit {
           deliveryPoint: request.deliveryPoint.trim(),
           closesAt: request.closesAt ? new Date(request.closesAt) : null,
           status: 'draft',
-          historyHead: '0'.repeat(64),
           createdBy: user.id,
         }),
       );
-      await this.history.append(manager, lot, [
+      await this.history.append(manager, lot.id, [
         {
           type: 'lot.created',
           at: now,
@@ -147,7 +146,7 @@ export class LotsService implements OnModuleInit {
         lotId,
         request.quantity,
       ]);
-      await this.history.append(manager, lot, [
+      await this.history.append(manager, lot.id, [
         {
           type: 'contribution.added',
           at: now,
@@ -185,7 +184,7 @@ export class LotsService implements OnModuleInit {
         lotId,
         contribution.quantity,
       ]);
-      await this.history.append(manager, lot, [
+      await this.history.append(manager, lot.id, [
         {
           type: 'contribution.withdrawn',
           at: now,
@@ -222,7 +221,7 @@ export class LotsService implements OnModuleInit {
       }
       await manager.update(Lot, { id: lotId }, { status: lot.status, publishedAt: now });
       lot.publishedAt = now;
-      await this.history.append(manager, lot, [
+      await this.history.append(manager, lot.id, [
         {
           type: 'lot.published',
           at: now,
@@ -279,7 +278,7 @@ export class LotsService implements OnModuleInit {
         `UPDATE offers SET status = 'superseded', decided_at = $2 WHERE lot_id = $1 AND status = 'pending'`,
         [lotId, now],
       );
-      await this.history.append(manager, lot, [
+      await this.history.append(manager, lot.id, [
         { type: 'lot.cancelled', at: now, actor: user.id, data: {} },
       ]);
       await this.recordEvent(manager, lot, 'lot.cancelled', {});
@@ -427,9 +426,13 @@ export class LotsService implements OnModuleInit {
     };
   }
 
-  async historyOf(lotId: string) {
-    const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: lotId });
-    return this.history.read(lot);
+  historyOf(lotId: string) {
+    return this.history.read(lotId);
+  }
+
+  /** Puts the lot's staged history on its chain now (a reader of lot_history needs it whole). */
+  async chainHistory(lotId: string): Promise<void> {
+    await this.history.chain(lotId);
   }
 
   /** The lot row, locked for the rest of the caller's transaction. */
@@ -453,7 +456,7 @@ export class LotsService implements OnModuleInit {
   }
 
   appendHistory(manager: EntityManager, lot: Lot, events: NewHistoryEvent[]): Promise<void> {
-    return this.history.append(manager, lot, events);
+    return this.history.append(manager, lot.id, events);
   }
 
   recordEvent(

@@ -63,12 +63,6 @@ export class Lot {
   @Column({ name: 'quantity_held', type: 'numeric', precision: 20, scale: 6, default: '0' })
   quantityHeld!: string;
 
-  @Column({ name: 'history_seq', type: 'integer', default: 0 })
-  historySeq!: number;
-
-  @Column({ name: 'history_head', type: 'text' })
-  historyHead!: string;
-
   @Column({ name: 'created_by', type: 'uuid' })
   createdBy!: string;
 
