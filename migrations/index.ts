@@ -5,8 +5,8 @@ import { CreateLotsAndNegotiation1764200000000 } from './1764200000000-CreateLot
 import { CreateMarketPrices1764300000000 } from './1764300000000-CreateMarketPrices';
 import { CreateSettlements1764400000000 } from './1764400000000-CreateSettlements';
 import { AddDealToMarketPrices1764500000000 } from './1764500000000-AddDealToMarketPrices';
-import { CreateNotifications1764700000000 } from './1764700000000-CreateNotifications';
 import { StageLotHistory1764600000000 } from './1764600000000-StageLotHistory';
+import { CreateNotifications1764700000000 } from './1764700000000-CreateNotifications';
 
 /** Every migration, in order. A new migration is added here in the same commit. */
 export const MIGRATIONS = [
@@ -17,6 +17,6 @@ export const MIGRATIONS = [
   CreateMarketPrices1764300000000,
   CreateSettlements1764400000000,
   AddDealToMarketPrices1764500000000,
-  CreateNotifications1764700000000,
   StageLotHistory1764600000000,
+  CreateNotifications1764700000000,
 ];

@@ -10,6 +10,7 @@ import { CostingModule } from './modules/costing/costing.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { MarketPricesModule } from './modules/market-prices/market-prices.module';
 import { NegotiationModule } from './modules/negotiation/negotiation.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PoolingModule } from './modules/pooling/pooling.module';
 import { SettlementModule } from './modules/settlement/settlement.module';
 import type { Clock } from './shared/clock';
@@ -57,6 +58,7 @@ export class AppModule {
         NegotiationModule,
         SettlementModule,
         MarketPricesModule,
+        NotificationsModule,
       ],
       controllers: [OperationsController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

@@ -14,6 +14,9 @@ import { User } from './modules/identity/entities/user.entity';
 import { Approval, ApprovalVoteRecord } from './modules/negotiation/entities/approval.entity';
 import { Deal } from './modules/negotiation/entities/deal.entity';
 import { Offer } from './modules/negotiation/entities/offer.entity';
+import { Notification } from './modules/notifications/entities/notification.entity';
+import { Webhook } from './modules/notifications/entities/webhook.entity';
+import { WebhookDelivery } from './modules/notifications/entities/webhook-delivery.entity';
 import { Lot } from './modules/pooling/entities/lot.entity';
 import { LotContribution } from './modules/pooling/entities/lot-contribution.entity';
 import { LotHistoryEvent } from './modules/pooling/entities/lot-history-event.entity';
@@ -54,6 +57,9 @@ export const APP_SCHEMA = {
     Settlement,
     SettlementPayout,
     StatementBundle,
+    Notification,
+    Webhook,
+    WebhookDelivery,
   ],
   migrations: MIGRATIONS,
 };

@@ -8,7 +8,9 @@ class SummaryReporter {
     const passed = results.numPassedTests;
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
-    process.stderr.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    process.stderr.write(
+      `\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+    );
     if (process.env.AYLLU_TEST_SUMMARY) {
       appendFileSync(process.env.AYLLU_TEST_SUMMARY, `${passed} ${failed} ${skipped}\n`);
     }

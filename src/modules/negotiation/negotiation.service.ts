@@ -1014,12 +1014,14 @@ export class NegotiationService implements OnModuleInit {
     const offer = await this.dataSource.getRepository(Offer).findOneBy({ id: offerId });
     if (!offer) throw notFound('offer');
     const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: offer.lotId });
-    const viewer = await this.offerViewer(lot, offer, user);
+    const membership = await this.identity.membershipOf(user.id, lot.organizationId);
+    const viewer = membership
+      ? ({ kind: 'association', organizationId: lot.organizationId } as const)
+      : await this.offerViewer(lot, offer, user);
     // A tender's bids stay sealed from the association until close, even by id.
     assertOfferReadable(viewer, visibilityOf(lot), offer, this.clock.now());
-    if (viewer.kind === 'buyer') return { party: { side: 'buyer' }, lot, offer };
-    const membership = await this.identity.membershipOf(user.id, lot.organizationId);
-    return { party: { side: 'association', roles: membership!.roles }, lot, offer };
+    if (!membership) return { party: { side: 'buyer' }, lot, offer };
+    return { party: { side: 'association', roles: membership.roles }, lot, offer };
   }
 
   private async offerViewer(lot: Lot, offer: Offer, user: AuthenticatedUser): Promise<OfferViewer> {

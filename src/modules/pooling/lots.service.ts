@@ -383,6 +383,8 @@ export class LotsService implements OnModuleInit {
    * by the 20 kg sack multiplies it by 20; the rounded-up floor stays at or above break-even.
    */
   async floorPriceOf(lot: Lot, contributions: LotContribution[]): Promise<string | null> {
+    // Most lots name no cost sheet; their floor needs no catalogue or costing lookups.
+    if (contributions.every((contribution) => contribution.costSheetId === null)) return null;
     const { basis, unitFactor } = await this.costBasisOf(lot, contributions);
     return basis.floorPrice === null
       ? null

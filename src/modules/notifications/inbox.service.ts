@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../shared/clock';
+import { CommonErrors, DomainError, validationFailed } from '../../shared/errors/domain-error';
+import type { OutboxEvent } from '../../shared/outbox/outbox-event.entity';
+import { mapPage, type Page, type PageQuery } from '../../shared/pagination/pagination';
+import { updateReturning } from '../../shared/database/update-returning';
+import { audienceOf, visibleData } from './domain/audience';
+import type { NotificationResponse } from './dto/notification.dto';
+import { Notification } from './entities/notification.entity';
+import { toNotificationResponse } from './notifications.mappers';
+
+interface CursorPosition {
+  createdAt: string;
+  id: string;
+}
+
+/** The in-app inbox: one row per (event, recipient), written by the outbox subscriber. */
+@Injectable()
+export class InboxService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Idempotent: the unique (event_id, user_id) index turns a second delivery of the same
+   * event into no rows. Recipients are read at delivery time, so a member who joined after
+   * the event but before its delivery hears of it too; that is accepted.
+   */
+  async deliver(event: OutboxEvent): Promise<number> {
+    const audience = audienceOf(event);
+    if (!audience) return 0;
+    const organizations = [audience.ownerOrganizationId, audience.partyOrganizationId].filter(
+      (id): id is string => id !== null,
+    );
+    const rows = await updateReturning<{ id: string }>(
+      this.dataSource.manager,
+      `INSERT INTO notifications
+         (event_id, user_id, type, organization_id, aggregate_type, aggregate_id, data, occurred_at)
+       SELECT $1, recipient.user_id, $2, $3, $4, $5, $6::jsonb, $7
+         FROM (SELECT DISTINCT user_id FROM memberships
+                WHERE organization_id = ANY($8::uuid[])
+                  AND ($9::uuid IS NULL OR user_id = $9::uuid)) recipient
+       ON CONFLICT (event_id, user_id) DO NOTHING
+       RETURNING id`,
+      [
+        event.id,
+        event.type,
+        event.organizationId,
+        event.aggregateType,
+        event.aggregateId,
+        JSON.stringify(visibleData(event.payload)),
+        event.occurredAt,
+        organizations,
+        audience.onlyUserId,
+      ],
+    );
+    return rows.length;
+  }
+
+  /** Newest first, keyset on (created_at, id) descending. */
+  async list(userId: string, page: PageQuery): Promise<Page<NotificationResponse>> {
+    const limit = page.limit ?? 50;
+    const query = this.dataSource
+      .getRepository(Notification)
+      .createQueryBuilder('n')
+      .where('n.user_id = :userId', { userId });
+    // Milliseconds, as the cursor carries them (see shared paginate).
+    const createdAt = `date_trunc('milliseconds', "n"."created_at")`;
+    if (page.cursor) {
+      const position = decodeCursor(page.cursor);
+      query.andWhere(`(${createdAt}, "n"."id") < (:cursorCreatedAt, :cursorId)`, {
+        cursorCreatedAt: position.createdAt,
+        cursorId: position.id,
+      });
+    }
+    const rows = await query
+      .orderBy(createdAt, 'DESC')
+      .addOrderBy('"n"."id"', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return mapPage(
+      {
+        items,
+        nextCursor:
+          rows.length > limit && last
+            ? Buffer.from(
+                JSON.stringify({ createdAt: last.createdAt.toISOString(), id: last.id }),
+              ).toString('base64url')
+            : null,
+      },
+      toNotificationResponse,
+    );
+  }
+
+  /** Someone else's notification is as unknown as a missing one. */
+  async markRead(userId: string, id: string): Promise<NotificationResponse> {
+    const [row] = await updateReturning<{ id: string }>(
+      this.dataSource.manager,
+      `UPDATE notifications SET read_at = COALESCE(read_at, $3)
+        WHERE id = $1 AND user_id = $2 RETURNING id`,
+      [id, userId, this.clock.now()],
+    );
+    if (!row) throw new DomainError(CommonErrors.NOT_FOUND, 'no such notification');
+    const notification = await this.dataSource
+      .getRepository(Notification)
+      .findOneByOrFail({ id: row.id });
+    return toNotificationResponse(notification);
+  }
+}
+
+function decodeCursor(cursor: string): CursorPosition {
+  try {
+    const position = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    ) as CursorPosition;
+    if (
+      typeof position.createdAt === 'string' &&
+      !Number.isNaN(Date.parse(position.createdAt)) &&
+      typeof position.id === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(position.id)
+    ) {
+      return position;
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw validationFailed([
+    { field: 'cursor', code: 'INVALID', message: 'cursor is not one this API issued' },
+  ]);
+}

@@ -1,0 +1,454 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { NotificationsService } from '../../src/modules/notifications/notifications.service';
+import { OutboxEvent } from '../../src/shared/outbox/outbox-event.entity';
+import { Outbox } from '../../src/shared/outbox/outbox.service';
+import { addMember, bearer, newOrganization, newUser, type TestUser } from '../support/builders';
+import {
+  type Buyer,
+  contribute,
+  counterOffer,
+  expectProblem,
+  invalidFields,
+  makeOffer,
+  newBuyer,
+  newLot,
+  newProducer,
+  productByCode,
+  publish,
+  waitUntil,
+} from '../support/lot-builders';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  raw: string;
+}
+
+/** A receiver on loopback only; answers each request with the next scripted status. */
+async function startReceiver(statuses: number[] = []): Promise<{
+  url: string;
+  received: Received[];
+  close(): Promise<void>;
+}> {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') });
+      res.statusCode = statuses[received.length - 1] ?? 200;
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/ayllu`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+interface InboxItem {
+  id: string;
+  eventId: string;
+  type: string;
+  data: Record<string, string>;
+  readAt: string | null;
+}
+
+describe('notifications: inbox and signed webhooks', () => {
+  let t: TestApp;
+  let dataSource: DataSource;
+  let outbox: Outbox;
+  let manager: TestUser;
+  let member: TestUser;
+  let treasurer: TestUser;
+  let association: { id: string };
+  let buyerA: Buyer;
+  let buyerB: Buyer;
+  let carrotId: string;
+  let producerId: string;
+  const receivers: { close(): Promise<void> }[] = [];
+
+  async function inbox(user: TestUser): Promise<InboxItem[]> {
+    const response = await t.http
+      .get('/api/v1/me/notifications?limit=100')
+      .set(bearer(user))
+      .expect(200);
+    return response.body.items;
+  }
+
+  async function publishedLot(quantity = '1000'): Promise<string> {
+    const lot = await newLot(t.http, manager, association.id, carrotId);
+    await contribute(t.http, manager, lot.id, producerId, quantity);
+    await publish(t.http, manager, lot.id);
+    return lot.id;
+  }
+
+  /** Every event of the lot has reached the inbox: only then can an absence be asserted. */
+  async function settled(lotId: string): Promise<void> {
+    await waitUntil(async () => {
+      await outbox.relayOnce();
+      const [row] = await dataSource.query<{ pending: number }[]>(
+        `SELECT count(*)::int AS pending FROM outbox_events e
+          WHERE e.aggregate_id = $1
+            AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event_id = e.id)`,
+        [lotId],
+      );
+      return row.pending === 0;
+    }, `every event of lot ${lotId} in an inbox`);
+  }
+
+  async function webhook(
+    admin: TestUser,
+    organizationId: string,
+    url: string,
+    events: string[],
+  ): Promise<{ id: string; secret: string }> {
+    const response = await t.http
+      .post(`/api/v1/organizations/${organizationId}/webhooks`)
+      .set(bearer(admin))
+      .send({ url, events })
+      .expect(201);
+    expect(response.body.secret).toMatch(/^whsec_[0-9a-f]{64}$/);
+    return response.body;
+  }
+
+  async function deliveries(admin: TestUser, organizationId: string, webhookId: string) {
+    const response = await t.http
+      .get(`/api/v1/organizations/${organizationId}/webhooks/${webhookId}/deliveries`)
+      .set(bearer(admin))
+      .expect(200);
+    return response.body.items as {
+      eventId: string;
+      attempt: number;
+      outcome: string;
+      statusCode: number | null;
+      error: string | null;
+    }[];
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    dataSource = t.app.get(DataSource);
+    outbox = t.app.get(Outbox);
+    manager = await newUser(t.http, 'Gerente');
+    member = await newUser(t.http, 'Socia');
+    treasurer = await newUser(t.http, 'Tesorero');
+    association = await newOrganization(t.http, manager, 'association');
+    await addMember(t.http, manager, association.id, member, 'member');
+    await addMember(t.http, manager, association.id, treasurer, 'treasurer');
+    buyerA = await newBuyer(t.http, 'Camiones Loa');
+    buyerB = await newBuyer(t.http, 'Feria Calama');
+    carrotId = (await productByCode(t.http, 'zanahoria')).id;
+    producerId = (await newProducer(t.http, manager, association.id, 'Familia Anza')).id;
+  });
+
+  afterAll(async () => {
+    await Promise.all(receivers.map((receiver) => receiver.close()));
+    await t.close();
+  });
+
+  it('an offer reaches the association, a deal the buyer, and another buyer hears nothing', async () => {
+    const lotId = await publishedLot();
+    const offer = await makeOffer(t.http, buyerA.user, lotId, { price: '180', quantity: '1000' });
+    await outbox.relayOnce();
+    for (const user of [manager, member, treasurer]) {
+      await waitUntil(
+        async () =>
+          (await inbox(user)).some(
+            (n) => n.type === 'offer.received' && n.data.offerId === offer.id,
+          ),
+        'the association hears of the offer',
+      );
+    }
+
+    const counter = await counterOffer(t.http, manager, offer.id, {
+      price: '220',
+      quantity: '1000',
+    });
+    const accepted = await t.http
+      .post(`/api/v1/offers/${counter.id}/accept`)
+      .set(bearer(buyerA.user))
+      .send({})
+      .expect(201);
+    const dealId: string = accepted.body.deal.id;
+    await settled(lotId);
+
+    const forBuyerA = await inbox(buyerA.user);
+    const deal = forBuyerA.find((n) => n.type === 'deal.created');
+    expect(deal?.data).toEqual({ lotId, dealId, buyerOrganizationId: buyerA.organization.id });
+    expect(forBuyerA.map((n) => n.type)).toEqual(
+      expect.arrayContaining(['offer.received', 'offer.countered', 'deal.created']),
+    );
+    // Only identifiers: the inbox never carries a price or an amount.
+    expect(JSON.stringify(forBuyerA)).not.toMatch(/"(price|quantity|amount)"/);
+    expect((await inbox(manager)).map((n) => n.type)).toEqual(
+      expect.arrayContaining(['deal.created', 'offer.accepted', 'offer.countered']),
+    );
+
+    const forBuyerB = await inbox(buyerB.user);
+    expect(forBuyerB.filter((n) => n.data.lotId === lotId)).toEqual([]);
+    expect(forBuyerB.map((n) => n.type)).toEqual(['organization.created']);
+
+    // Newest first, and paged by cursor without gaps or repeats.
+    const all = await inbox(manager);
+    const first = await t.http
+      .get('/api/v1/me/notifications?limit=2')
+      .set(bearer(manager))
+      .expect(200);
+    const second = await t.http
+      .get(`/api/v1/me/notifications?limit=2&cursor=${first.body.nextCursor}`)
+      .set(bearer(manager))
+      .expect(200);
+    expect([...first.body.items, ...second.body.items].map((n: InboxItem) => n.id)).toEqual(
+      all.slice(0, 4).map((n) => n.id),
+    );
+    const createdAt = all.map((n) => (n as unknown as { createdAt: string }).createdAt);
+    expect([...createdAt].sort().reverse()).toEqual(createdAt);
+
+    const read = await t.http
+      .post(`/api/v1/me/notifications/${all[0].id}/read`)
+      .set(bearer(manager))
+      .expect(200);
+    expect(read.body.readAt).not.toBeNull();
+    // Someone else's notification does not exist for this caller.
+    await t.http
+      .post(`/api/v1/me/notifications/${all[0].id}/read`)
+      .set(bearer(buyerB.user))
+      .expect(404);
+  });
+
+  it('a sealed bid is told to its bidder only', async () => {
+    const lot = await newLot(t.http, manager, association.id, carrotId, {
+      mechanism: 'tender',
+      pricingRule: 'pay_as_bid',
+      reservePrice: '150',
+      closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    await contribute(t.http, manager, lot.id, producerId, '1000');
+    await publish(t.http, manager, lot.id);
+    const bid = await makeOffer(t.http, buyerA.user, lot.id, { price: '210', quantity: '500' });
+    await settled(lot.id);
+    const bidNotice = (await inbox(buyerA.user)).find((n) => n.type === 'bid.received');
+    expect(bidNotice?.data).toEqual({
+      lotId: lot.id,
+      offerId: bid.id,
+      buyerOrganizationId: buyerA.organization.id,
+    });
+    for (const user of [manager, member, buyerB.user]) {
+      expect((await inbox(user)).filter((n) => n.data.offerId === bid.id)).toEqual([]);
+    }
+  });
+
+  it('the same event delivered twice makes one notification per recipient', async () => {
+    const lotId = await publishedLot();
+    const offer = await makeOffer(t.http, buyerA.user, lotId, { price: '170', quantity: '200' });
+    await settled(lotId);
+    const [event] = await dataSource.query<{ id: string }[]>(
+      `SELECT id FROM outbox_events WHERE type = 'offer.received' AND payload->>'offerId' = $1`,
+      [offer.id],
+    );
+    const count = async () =>
+      (
+        await dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM notifications WHERE event_id = $1`,
+          [event.id],
+        )
+      )[0].n;
+    // Manager, member and treasurer of the association, and buyer A's agent.
+    expect(await count()).toBe(4);
+
+    const row = await dataSource.getRepository(OutboxEvent).findOneByOrFail({ id: event.id });
+    const notifications = t.app.get(NotificationsService);
+    await notifications.handle(row);
+    await notifications.handle(row);
+    // And once more through the relay, as after a crash between enqueue and publish.
+    await dataSource.query(`UPDATE outbox_events SET published_at = NULL WHERE id = $1`, [
+      event.id,
+    ]);
+    expect(await outbox.relayOnce()).toBeGreaterThanOrEqual(1);
+    await waitUntil(async () => {
+      const [published] = await dataSource.query<{ at: Date | null }[]>(
+        `SELECT published_at AS at FROM outbox_events WHERE id = $1`,
+        [event.id],
+      );
+      return published.at !== null;
+    }, 'the event relayed again');
+    await notifications.handle(row);
+    expect(await count()).toBe(4);
+    const managerCopies = (await inbox(manager)).filter((n) => n.eventId === event.id);
+    expect(managerCopies).toHaveLength(1);
+  });
+
+  it('a webhook receives the event signed with its secret', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const hook = await webhook(manager, association.id, receiver.url, ['offer.received']);
+    const buyerHook = await webhook(buyerA.user, buyerA.organization.id, receiver.url, [
+      'offer.received',
+    ]);
+    const lotId = await publishedLot();
+    const offer = await makeOffer(t.http, buyerA.user, lotId, { price: '190', quantity: '300' });
+    await outbox.relayOnce();
+    await waitUntil(() => receiver.received.length >= 2, 'both webhooks called');
+
+    const bodies = receiver.received.map((request) => {
+      const signature = request.headers['x-ayllu-signature'];
+      const body = JSON.parse(request.raw) as {
+        id: string;
+        type: string;
+        payload: Record<string, unknown>;
+      };
+      return { request, signature, body };
+    });
+    const secrets = [hook.secret, buyerHook.secret];
+    for (const { request, signature, body } of bodies) {
+      const valid = secrets.filter(
+        (secret) =>
+          signature === `sha256=${createHmac('sha256', secret).update(request.raw).digest('hex')}`,
+      );
+      expect(valid).toHaveLength(1);
+      expect(request.headers['content-type']).toBe('application/json');
+      expect(request.headers['x-ayllu-event-id']).toBe(body.id);
+      expect(body.type).toBe('offer.received');
+      expect(body.payload.offerId).toBe(offer.id);
+    }
+    // A forged body does not verify.
+    const { request } = bodies[0];
+    const tampered = request.raw.replace(offer.id, '00000000-0000-0000-0000-000000000000');
+    expect(
+      secrets.some(
+        (secret) =>
+          request.headers['x-ayllu-signature'] ===
+          `sha256=${createHmac('sha256', secret).update(tampered).digest('hex')}`,
+      ),
+    ).toBe(false);
+
+    await waitUntil(
+      async () => (await deliveries(manager, association.id, hook.id)).length === 1,
+      'the delivery recorded',
+    );
+    expect(await deliveries(manager, association.id, hook.id)).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'succeeded', statusCode: 200, error: null }),
+    ]);
+    // The buyer's agent sees its own hook's log, not the association's.
+    await t.http
+      .get(`/api/v1/organizations/${buyerA.organization.id}/webhooks/${hook.id}/deliveries`)
+      .set(bearer(buyerA.user))
+      .expect(404);
+    await t.http
+      .get(`/api/v1/organizations/${association.id}/webhooks/${hook.id}/deliveries`)
+      .set(bearer(buyerA.user))
+      .expect(404);
+  });
+
+  it('a failing receiver is retried and every attempt recorded', async () => {
+    const receiver = await startReceiver([500, 503]);
+    receivers.push(receiver);
+    const hook = await webhook(manager, association.id, receiver.url, ['lot.published']);
+    const lotId = await publishedLot();
+    await outbox.relayOnce();
+    await waitUntil(
+      async () =>
+        (await deliveries(manager, association.id, hook.id)).some((d) => d.outcome === 'succeeded'),
+      'a delivery after two failures',
+      30_000,
+    );
+    const attempts = await deliveries(manager, association.id, hook.id);
+    expect(attempts).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'failed', statusCode: 500 }),
+      expect.objectContaining({ attempt: 2, outcome: 'failed', statusCode: 503 }),
+      expect.objectContaining({ attempt: 3, outcome: 'succeeded', statusCode: 200, error: null }),
+    ]);
+    expect(new Set(attempts.map((d) => d.eventId)).size).toBe(1);
+    expect(receiver.received).toHaveLength(3);
+    const eventIds = receiver.received.map((r) => r.headers['x-ayllu-event-id']);
+    expect(new Set(eventIds)).toEqual(new Set([attempts[0].eventId]));
+    expect(
+      (JSON.parse(receiver.received[2].raw) as { payload: { lotId: string } }).payload.lotId,
+    ).toBe(lotId);
+  });
+
+  it('an unreachable receiver is recorded with the error', async () => {
+    const receiver = await startReceiver();
+    const deadUrl = receiver.url;
+    await receiver.close();
+    const hook = await webhook(manager, association.id, deadUrl, ['lot.published']);
+    await publishedLot();
+    await outbox.relayOnce();
+    await waitUntil(
+      async () => (await deliveries(manager, association.id, hook.id)).length >= 1,
+      'the failed attempt recorded',
+    );
+    const [first] = await deliveries(manager, association.id, hook.id);
+    expect(first).toMatchObject({ attempt: 1, outcome: 'failed', statusCode: null });
+    expect(first.error).toEqual(expect.any(String));
+  });
+
+  it('webhook routes: roles, other organisations, bad input', async () => {
+    const url = 'http://127.0.0.1:9/never-called';
+    for (const user of [member, treasurer]) {
+      expectProblem(
+        await t.http
+          .post(`/api/v1/organizations/${association.id}/webhooks`)
+          .set(bearer(user))
+          .send({ url, events: ['deal.created'] }),
+        403,
+        'FORBIDDEN',
+      );
+    }
+    expectProblem(
+      await t.http
+        .post(`/api/v1/organizations/${association.id}/webhooks`)
+        .set(bearer(buyerB.user))
+        .send({ url, events: ['deal.created'] }),
+      404,
+      'NOT_FOUND',
+    );
+    const hook = await webhook(manager, association.id, url, ['deal.created']);
+    expectProblem(
+      await t.http
+        .get(`/api/v1/organizations/${association.id}/webhooks/${hook.id}/deliveries`)
+        .set(bearer(treasurer)),
+      403,
+      'FORBIDDEN',
+    );
+    expectProblem(
+      await t.http
+        .get(`/api/v1/organizations/${association.id}/webhooks/${hook.id}/deliveries`)
+        .set(bearer(buyerB.user)),
+      404,
+      'NOT_FOUND',
+    );
+    // The secret is shown once: the list does not carry it.
+    const listed = await t.http
+      .get(`/api/v1/organizations/${association.id}/webhooks`)
+      .set(bearer(manager))
+      .expect(200);
+    expect(listed.body.items.find((w: { id: string }) => w.id === hook.id)).not.toHaveProperty(
+      'secret',
+    );
+
+    for (const bad of ['ftp://127.0.0.1/x', 'not a url', 'https://user:pw@example.cl/x']) {
+      const response = await t.http
+        .post(`/api/v1/organizations/${association.id}/webhooks`)
+        .set(bearer(manager))
+        .send({ url: bad, events: ['deal.created'] });
+      expect(invalidFields(expectProblem(response, 400, 'VALIDATION_FAILED'))).toEqual(['url']);
+    }
+    const noEvents = await t.http
+      .post(`/api/v1/organizations/${association.id}/webhooks`)
+      .set(bearer(manager))
+      .send({ url, events: [] });
+    expect(invalidFields(expectProblem(noEvents, 400, 'VALIDATION_FAILED'))).toEqual(['events']);
+  });
+});
