@@ -8,10 +8,8 @@
  * The database is the embedded one unless DATABASE_URL is set (then, as in the tests, a
  * scratch database next to it, dropped at the end; the name must contain "test").
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { machineLine, writeBenchmarkTable } from './support/benchmarks-file';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CostingService } from '../src/modules/costing/costing.service';
 import { resolveCostChain } from '../src/modules/costing/domain/cost-chain';
@@ -25,7 +23,6 @@ import { startTestApp } from '../test/support/test-app';
 
 const WARMUP = 50;
 const RUNS = { calculator: 2000, service: 300, http: 300 };
-const ROOT = join(__dirname, '..', '..');
 
 type Body = Record<string, unknown>;
 
@@ -228,12 +225,11 @@ function writeSection(
     const base = baseline.get(scenario)!;
     return `| ${scenario} | ${layer} | ${stats.runs} | ${ms(stats.p50)} | ${ms(stats.p99)} | ×${(stats.p50 / base.p50).toFixed(1)} |`;
   });
-  const cpus = os.cpus();
   const heading = `### ${database}`;
   const table = [
     heading,
     '',
-    `- Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}`,
+    machineLine(),
     `- Command: \`${process.env.DATABASE_URL ? 'DATABASE_URL=… ' : ''}npm run bench:costing\`, run ${new Date().toISOString()}`,
     '',
     '| scenario | layer | calls | p50 ms | p99 ms | p50 vs baseline |',
@@ -242,22 +238,7 @@ function writeSection(
     '',
   ].join('\n');
 
-  const path = join(ROOT, 'BENCHMARKS.md');
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf('## Costing');
-  const end = start < 0 ? -1 : current.indexOf('\n## ', start + 1);
-  const old = start < 0 ? '' : current.slice(start, end < 0 ? undefined : end + 1);
-  const tables = old
-    .split(/^(?=### )/m)
-    .slice(1)
-    .filter((part) => !part.startsWith(`${heading}\n`))
-    .map((part) => part.trimEnd() + '\n');
-  const section = [INTRO, ...tables, table].join('\n');
-  const next =
-    start < 0
-      ? `${current.trimEnd()}\n\n${section}`
-      : current.slice(0, start) + section + (end < 0 ? '' : `\n${current.slice(end + 1)}`);
-  writeFileSync(path, next);
+  writeBenchmarkTable(INTRO, heading, table);
   console.log(table);
 }
 

@@ -10,16 +10,14 @@
  * The database is the embedded one (in memory) unless DATABASE_URL is set (then, as in the
  * tests, a scratch database next to it, dropped at the end; its name must contain "test").
  */
+import { machineLine, writeBenchmarkTable } from './support/benchmarks-file';
 import {
   closeSync,
   createReadStream,
-  existsSync,
   mkdtempSync,
   openSync,
-  readFileSync,
   rmSync,
   statSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { request } from 'node:http';
@@ -38,7 +36,6 @@ import { startTestApp } from '../test/support/test-app';
 
 const ROWS = 200_000;
 const CONTROL_ROWS = 20_000;
-const ROOT = join(__dirname, '..', '..');
 
 const MARKETS = [
   'Mercado Mayorista Lo Valledor de Santiago',
@@ -303,7 +300,7 @@ function commandOfThisRun(): string {
   const flags = process.execArgv.filter((arg) => arg.startsWith('--max-old-space-size='));
   return flags.length === 0
     ? 'npm run bench:prices'
-    : `npm run build && node --expose-gc ${flags.join(' ')} dist/scripts/bench-prices.js`;
+    : `npm run build:scripts && node --expose-gc ${flags.join(' ')} dist/scripts/bench-prices.js`;
 }
 
 function writeSection(
@@ -317,13 +314,12 @@ function writeSection(
     const r = run.report;
     return `| ${run.label} | ${(run.bytes / 2 ** 20).toFixed(1)} | ${run.seconds.toFixed(2)} | ${Math.round(rate).toLocaleString('en')} | ${(rate / baseRate).toFixed(3)} | ${Math.round(run.rssBeforeMb)} → ${Math.round(run.peakRssMb)} | ${Math.round(run.heapBeforeMb)} → ${Math.round(run.peakHeapMb)} | ${r.inserted} / ${r.updated} / ${r.unchanged} / ${r.skippedUnknownProduct} / ${r.rowsWithErrors} |`;
   });
-  const cpus = os.cpus();
   const command = commandOfThisRun();
   const heading = `### ${database}`;
   const table = [
     heading,
     '',
-    `- Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}`,
+    machineLine(),
     `- Command: \`${process.env.DATABASE_URL ? 'DATABASE_URL=… ' : ''}${command}\`, run ${new Date().toISOString()}`,
     `- Load average over the last minute at the end: ${os.loadavg()[0].toFixed(1)} (other work on the machine slows every figure alike)`,
     `- Baseline, bare csv-parse on the 200,000-row file: ${baseline.seconds.toFixed(2)} s, ${Math.round(baseRate).toLocaleString('en')} rows/s`,
@@ -334,22 +330,7 @@ function writeSection(
     '',
   ].join('\n');
 
-  const path = join(ROOT, 'BENCHMARKS.md');
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(INTRO.split('\n')[0]);
-  const end = start < 0 ? -1 : current.indexOf('\n## ', start + 1);
-  const old = start < 0 ? '' : current.slice(start, end < 0 ? undefined : end + 1);
-  const tables = old
-    .split(/^(?=### )/m)
-    .slice(1)
-    .filter((part) => !part.startsWith(`${heading}\n`))
-    .map((part) => part.trimEnd() + '\n');
-  const section = [INTRO, ...tables, table].join('\n');
-  const next =
-    start < 0
-      ? `${current.trimEnd()}\n\n${section}`
-      : current.slice(0, start) + section + (end < 0 ? '' : `\n${current.slice(end + 1)}`);
-  writeFileSync(path, next);
+  writeBenchmarkTable(INTRO, heading, table);
   console.log(table);
 }
 

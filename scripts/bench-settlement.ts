@@ -14,9 +14,8 @@
  * maximum when that rises during the step. With the embedded database, PGlite lives in this
  * process and its memory counts too. Writes the "Settlement" section of BENCHMARKS.md.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { machineLine, writeBenchmarkTable } from './support/benchmarks-file';
 import os from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { DeliveriesService } from '../src/modules/settlement/deliveries.service';
@@ -33,7 +32,6 @@ import { startTestApp } from '../test/support/test-app';
 const PRODUCERS = 10_000;
 const BASELINE_RUNS = 5;
 const PRICE = '245';
-const ROOT = join(__dirname, '..', '..');
 const MIB = 2 ** 20;
 
 interface Step {
@@ -273,12 +271,11 @@ const INTRO = [
 function writeSection(steps: Step[], database: string): void {
   const baselines = steps.filter((step) => step.step.includes('baseline')).map((s) => s.ms);
   const baseline = baselines.sort((a, b) => a - b)[Math.floor(baselines.length / 2)];
-  const cpus = os.cpus();
   const heading = `### ${database}`;
   const table = [
     heading,
     '',
-    `- Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}`,
+    machineLine(),
     `- Command: \`${process.env.DATABASE_URL ? 'DATABASE_URL=… ' : ''}npm run bench:settlement\`, run ${new Date().toISOString()}, load average ${os.loadavg()[0].toFixed(1)} (the machine is shared)`,
     `- Baseline: median of the ${baselines.length} pure runs, ${baseline.toFixed(1)} ms; peak RSS of the whole run ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
     '',
@@ -291,22 +288,7 @@ function writeSection(steps: Step[], database: string): void {
     '',
   ].join('\n');
 
-  const path = join(ROOT, 'BENCHMARKS.md');
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf('## Settlement');
-  const end = start < 0 ? -1 : current.indexOf('\n## ', start + 1);
-  const old = start < 0 ? '' : current.slice(start, end < 0 ? undefined : end + 1);
-  const others = old
-    .split(/^(?=### )/m)
-    .slice(1)
-    .filter((part) => !part.startsWith(`${heading}\n`))
-    .map((part) => part.trimEnd() + '\n');
-  const section = [INTRO, ...others, table].join('\n');
-  const next =
-    start < 0
-      ? `${current.trimEnd()}\n\n${section}`
-      : current.slice(0, start) + section + (end < 0 ? '' : `\n${current.slice(end + 1)}`);
-  writeFileSync(path, next);
+  writeBenchmarkTable(INTRO, heading, table);
 }
 
 main().catch((error: unknown) => {
