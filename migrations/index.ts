@@ -7,6 +7,7 @@ import { CreateSettlements1764400000000 } from './1764400000000-CreateSettlement
 import { AddDealToMarketPrices1764500000000 } from './1764500000000-AddDealToMarketPrices';
 import { StageLotHistory1764600000000 } from './1764600000000-StageLotHistory';
 import { CreateNotifications1764700000000 } from './1764700000000-CreateNotifications';
+import { DisableFailingWebhooks1764800000000 } from './1764800000000-DisableFailingWebhooks';
 
 /** Every migration, in order. A new migration is added here in the same commit. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AddDealToMarketPrices1764500000000,
   StageLotHistory1764600000000,
   CreateNotifications1764700000000,
+  DisableFailingWebhooks1764800000000,
 ];

@@ -31,17 +31,23 @@ export class InboxService {
   async deliver(event: OutboxEvent): Promise<number> {
     const audience = audienceOf(event);
     if (!audience) return 0;
-    const organizations = [audience.ownerOrganizationId, audience.partyOrganizationId].filter(
-      (id): id is string => id !== null,
-    );
+    // The electorate is read from the approval (a snapshot taken when the vote opened):
+    // the event carries only its id.
     const rows = await updateReturning<{ id: string }>(
       this.dataSource.manager,
       `INSERT INTO notifications
          (event_id, user_id, type, organization_id, aggregate_type, aggregate_id, data, occurred_at)
        SELECT $1, recipient.user_id, $2, $3, $4, $5, $6::jsonb, $7
-         FROM (SELECT DISTINCT user_id FROM memberships
-                WHERE organization_id = ANY($8::uuid[])
-                  AND ($9::uuid IS NULL OR user_id = $9::uuid)) recipient
+         FROM (SELECT DISTINCT m.user_id FROM memberships m
+                WHERE ((m.organization_id = $8::uuid
+                        AND ($9::text[] IS NULL OR m.role = ANY($9::text[]))
+                        AND ($10::uuid IS NULL OR m.user_id IN (
+                              SELECT (voter->>'userId')::uuid
+                                FROM approvals a
+                                CROSS JOIN LATERAL jsonb_array_elements(a.electorate) voter
+                               WHERE a.id = $10::uuid AND voter->>'userId' IS NOT NULL)))
+                       OR m.organization_id = $11::uuid)
+                  AND ($12::uuid IS NULL OR m.user_id = $12::uuid)) recipient
        ON CONFLICT (event_id, user_id) DO NOTHING
        RETURNING id`,
       [
@@ -52,7 +58,10 @@ export class InboxService {
         event.aggregateId,
         JSON.stringify(visibleData(event.payload)),
         event.occurredAt,
-        organizations,
+        audience.ownerOrganizationId,
+        audience.ownerRoles,
+        audience.votersOfApprovalId,
+        audience.partyOrganizationId,
         audience.onlyUserId,
       ],
     );

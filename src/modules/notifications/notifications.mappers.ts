@@ -29,6 +29,7 @@ export function toWebhookResponse(webhook: Webhook): WebhookResponse {
     url: webhook.url,
     events: webhook.events,
     active: webhook.active,
+    disabledAt: webhook.disabledAt?.toISOString() ?? null,
     createdAt: webhook.createdAt.toISOString(),
   };
 }

@@ -1,10 +1,14 @@
+import { lookup } from 'node:dns/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { CommonErrors, DomainError, validationFailed } from '../../shared/errors/domain-error';
 import { JobQueue } from '../../shared/jobs/job-queue';
 import { LOGGER } from '../../shared/logging/logger';
 import { OutboxEvent } from '../../shared/outbox/outbox-event.entity';
+import { Outbox } from '../../shared/outbox/outbox.service';
+import { updateReturning } from '../../shared/database/update-returning';
 import { mapPage, type Page, type PageQuery, paginate } from '../../shared/pagination/pagination';
 import { audienceOf, visibleData } from './domain/audience';
 import {
@@ -15,7 +19,7 @@ import {
   signBody,
   TIMESTAMP_HEADER,
 } from './domain/signature';
-import { webhookUrlIssues } from './domain/webhook-url';
+import { resolvedTargetIssues, webhookUrlIssues } from './domain/webhook-url';
 import type {
   CreatedWebhookResponse,
   CreateWebhookRequest,
@@ -29,10 +33,17 @@ import { toWebhookDeliveryResponse, toWebhookResponse } from './notifications.ma
 export const WEBHOOK_DELIVER_JOB = 'webhook.deliver';
 /**
  * Tries per (webhook, event), the first included. Bull spaces them exponentially from 1 s
- * (1, 2, 4, 8, 16 s: about half a minute); the in-process queue of development retries
+ * ((2^n − 1) s: 1, 3, 7, 15, 31 s, about a minute); the in-process queue of development retries
  * every second. After the last, the event is not sent again to that webhook.
  */
 export const WEBHOOK_ATTEMPTS = 6;
+/**
+ * Events in a row whose every attempt failed (no success in between, whatever the event)
+ * after which the webhook is disabled and the organisation's webhook administrators get a
+ * `webhook.disabled` notification: with 6 attempts each, 30 failed calls over at least a
+ * minute. One success resets the count.
+ */
+export const WEBHOOK_DISABLE_AFTER_FAILED_EVENTS = 5;
 /** A receiver that takes longer is recorded as failed; a slow one must not hold a worker. */
 export const WEBHOOK_TIMEOUT_MS = 5000;
 const ERROR_MAX_LENGTH = 500;
@@ -61,6 +72,8 @@ export class WebhooksService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
+    private readonly outbox: Outbox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -73,7 +86,8 @@ export class WebhooksService {
     userId: string,
     request: CreateWebhookRequest,
   ): Promise<CreatedWebhookResponse> {
-    const issues = webhookUrlIssues(request.url);
+    const issues = webhookUrlIssues(request.url, { production: this.config.production });
+    if (issues.length === 0) issues.push(...(await this.targetIssues(request.url)));
     if (issues.length > 0) throw validationFailed(issues);
     const secret = newWebhookSecret();
     const repository = this.dataSource.getRepository(Webhook);
@@ -160,20 +174,24 @@ export class WebhooksService {
     if (attempt > WEBHOOK_ATTEMPTS) return;
 
     const sentAt = new Date();
+    const timestamp = String(Math.floor(sentAt.getTime() / 1000));
     const body = JSON.stringify(this.bodyFor(webhook, event, sentAt));
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
+    // Checked again at every attempt: the name may resolve elsewhere than at creation.
+    const refused = await this.targetIssues(webhook.url);
     try {
+      if (refused.length > 0) throw new DeliveryFailed(`target refused: ${refused[0].message}`);
       const response = await fetch(webhook.url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'Ayllu-Webhooks/1',
-          [SIGNATURE_HEADER]: signBody(webhook.secret, body),
+          [SIGNATURE_HEADER]: signBody(webhook.secret, timestamp, body),
           [EVENT_ID_HEADER]: event.id,
           [EVENT_TYPE_HEADER]: event.type,
-          [TIMESTAMP_HEADER]: sentAt.toISOString(),
+          [TIMESTAMP_HEADER]: timestamp,
         },
         body,
         // A redirect could lead the signed body somewhere the organisation never named.
@@ -204,13 +222,61 @@ export class WebhooksService {
         durationMs,
       ],
     );
-    if (error !== null) {
-      this.logger.warn(
-        { webhookId: webhook.id, eventId: event.id, attempt, statusCode },
-        'webhook delivery failed',
+    if (error === null) {
+      await this.dataSource.query(
+        `UPDATE webhooks SET consecutive_failed_events = 0
+          WHERE id = $1 AND consecutive_failed_events <> 0`,
+        [webhook.id],
       );
-      if (attempt < WEBHOOK_ATTEMPTS) throw new DeliveryFailed(error);
+      return;
     }
+    this.logger.warn(
+      { webhookId: webhook.id, eventId: event.id, attempt, statusCode },
+      'webhook delivery failed',
+    );
+    if (attempt < WEBHOOK_ATTEMPTS) throw new DeliveryFailed(error);
+    await this.eventExhausted(webhook);
+  }
+
+  /**
+   * The last attempt of an event failed. The count and the switch-off happen in one
+   * statement each, guarded by `active`, so two events exhausted at once disable the hook
+   * (and tell the managers) once.
+   */
+  private async eventExhausted(webhook: Webhook): Promise<void> {
+    const disabled = await this.dataSource.transaction(async (manager) => {
+      const [row] = await updateReturning<{ id: string; failed: number }>(
+        manager,
+        `UPDATE webhooks
+            SET consecutive_failed_events = consecutive_failed_events + 1,
+                active = consecutive_failed_events + 1 < $2,
+                disabled_at = CASE WHEN consecutive_failed_events + 1 >= $2 THEN now() END
+          WHERE id = $1 AND active
+          RETURNING id, consecutive_failed_events AS failed`,
+        [webhook.id, WEBHOOK_DISABLE_AFTER_FAILED_EVENTS],
+      );
+      if (!row || row.failed < WEBHOOK_DISABLE_AFTER_FAILED_EVENTS) return false;
+      await this.outbox.record(manager, {
+        type: 'webhook.disabled',
+        aggregateType: 'webhook',
+        aggregateId: webhook.id,
+        organizationId: webhook.organizationId,
+        payload: { webhookId: webhook.id, consecutiveFailedEvents: row.failed },
+      });
+      return true;
+    });
+    if (disabled) {
+      this.logger.warn({ webhookId: webhook.id }, 'webhook disabled after repeated failures');
+      this.outbox.kick();
+    }
+  }
+
+  /** Private and loopback targets are refused in production only; development calls localhost. */
+  private async targetIssues(raw: string) {
+    if (!this.config.production) return [];
+    return resolvedTargetIssues(new URL(raw), async (hostname) =>
+      (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address),
+    );
   }
 
   private bodyFor(webhook: Webhook, event: OutboxEvent, sentAt: Date): WebhookBody {

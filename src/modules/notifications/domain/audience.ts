@@ -5,17 +5,32 @@
  * - An event without an organisation (market prices, registrations) reaches nobody.
  * - `payout.ready` reaches only the producer it pays (`payload.userId`), and only while that
  *   user is still a member of the association: one family's payout is not its neighbours'.
- * - Any other event reaches every member of the event's organisation, whatever the role,
- *   and, when the payload names a `buyerOrganizationId`, every member of that buyer: the
- *   one party the event is about. No other buyer is ever named, so none hears of it. A
- *   sealed bid's `bid.received` is recorded under the bidder's organisation, so the
+ * - `offer.received` reaches the association's managers, who answer offers; the rest of
+ *   the association hears of the offer only when it becomes a deal or a vote.
+ * - `approval.requested` reaches who decides it: under `member_vote` the voters (users
+ *   linked to the producers in the approval's electorate, read at delivery), under
+ *   `two_person` the managers and treasurers, under `manager` the managers.
+ * - `webhook.disabled` reaches who administers the organisation's webhooks (manager,
+ *   buyer agent).
+ * - Any other event (`deal.created` among them) reaches every member of the event's
+ *   organisation.
+ * - In every case, when the payload names a `buyerOrganizationId`, every member of that
+ *   buyer: the one party the event is about. No other buyer is ever named, so none hears of
+ *   it. A sealed bid's `bid.received` is recorded under the bidder's organisation, so the
  *   association does not hear of it before the close.
  *
- * The same organisations' webhooks receive the event.
+ * The webhooks of the owner and of the party receive the event: a webhook belongs to an
+ * organisation, not to a role.
  */
+export type MemberRole = 'manager' | 'treasurer' | 'member' | 'buyer_agent';
+
 export interface EventAudience {
   /** The event's own organisation: its members and webhooks may see the whole payload. */
   ownerOrganizationId: string | null;
+  /** The owner's members with one of these roles; null for every member. */
+  ownerRoles: MemberRole[] | null;
+  /** Set when the owner's recipients are the voters of this approval. */
+  votersOfApprovalId: string | null;
   /** The buyer the event is about, when it is not the owner; sees only `visibleData`. */
   partyOrganizationId: string | null;
   /** Set when the event is for one user only, who must be a member of the owner. */
@@ -30,20 +45,40 @@ export interface AudienceEvent {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const APPROVERS: Record<string, MemberRole[]> = {
+  manager: ['manager'],
+  two_person: ['manager', 'treasurer'],
+};
+
 export function audienceOf(event: AudienceEvent): EventAudience | null {
   if (!event.organizationId) return null;
-  if (event.type === 'payout.ready') {
-    const userId = uuidOrNull(event.payload.userId);
-    return userId
-      ? { ownerOrganizationId: event.organizationId, partyOrganizationId: null, onlyUserId: userId }
-      : null;
-  }
-  const buyer = uuidOrNull(event.payload.buyerOrganizationId);
-  return {
+  const audience: EventAudience = {
     ownerOrganizationId: event.organizationId,
-    partyOrganizationId: buyer && buyer !== event.organizationId ? buyer : null,
+    ownerRoles: null,
+    votersOfApprovalId: null,
+    partyOrganizationId: null,
     onlyUserId: null,
   };
+  if (event.type === 'payout.ready') {
+    const userId = uuidOrNull(event.payload.userId);
+    return userId ? { ...audience, onlyUserId: userId } : null;
+  }
+  if (event.type === 'offer.received') audience.ownerRoles = ['manager'];
+  if (event.type === 'webhook.disabled') audience.ownerRoles = ['manager', 'buyer_agent'];
+  if (event.type === 'approval.requested') {
+    const policy = event.payload.policy;
+    if (policy === 'member_vote') {
+      const approvalId = uuidOrNull(event.payload.approvalId);
+      // Without its approval there is no electorate to read; nobody rather than everybody.
+      if (!approvalId) return null;
+      audience.votersOfApprovalId = approvalId;
+    } else {
+      audience.ownerRoles = APPROVERS[String(policy)] ?? ['manager'];
+    }
+  }
+  const buyer = uuidOrNull(event.payload.buyerOrganizationId);
+  audience.partyOrganizationId = buyer && buyer !== event.organizationId ? buyer : null;
+  return audience;
 }
 
 /**
@@ -62,6 +97,7 @@ const VISIBLE_KEYS = [
   'costSheetId',
   'producerId',
   'buyerOrganizationId',
+  'webhookId',
 ] as const;
 
 export function visibleData(payload: Record<string, unknown>): Record<string, string> {

@@ -50,7 +50,14 @@ export class WebhookResponse {
   @ApiProperty({ format: 'uuid' }) organizationId!: string;
   @ApiProperty() url!: string;
   @ApiProperty({ type: [String] }) events!: string[];
-  @ApiProperty() active!: boolean;
+  @ApiProperty({ description: 'false once disabled: no event is sent to it any more' })
+  active!: boolean;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    description: 'when it was disabled after too many consecutive failed events',
+  })
+  disabledAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 

@@ -20,6 +20,12 @@ export class Webhook {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  @Column({ name: 'consecutive_failed_events', type: 'integer', default: 0 })
+  consecutiveFailedEvents!: number;
+
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt!: Date | null;
+
   @Column({ name: 'created_by', type: 'uuid' })
   createdBy!: string;
 
