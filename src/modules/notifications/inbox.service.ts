@@ -1,19 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../shared/clock';
-import { CommonErrors, DomainError, validationFailed } from '../../shared/errors/domain-error';
+import { CommonErrors, DomainError } from '../../shared/errors/domain-error';
 import type { OutboxEvent } from '../../shared/outbox/outbox-event.entity';
-import { mapPage, type Page, type PageQuery } from '../../shared/pagination/pagination';
+import { mapPage, type Page, type PageQuery, paginate } from '../../shared/pagination/pagination';
 import { updateReturning } from '../../shared/database/update-returning';
 import { audienceOf, visibleData } from './domain/audience';
 import type { NotificationResponse } from './dto/notification.dto';
 import { Notification } from './entities/notification.entity';
 import { toNotificationResponse } from './notifications.mappers';
-
-interface CursorPosition {
-  createdAt: string;
-  id: string;
-}
 
 /** The in-app inbox: one row per (event, recipient), written by the outbox subscriber. */
 @Injectable()
@@ -68,41 +63,13 @@ export class InboxService {
     return rows.length;
   }
 
-  /** Newest first, keyset on (created_at, id) descending. */
+  /** Newest first. */
   async list(userId: string, page: PageQuery): Promise<Page<NotificationResponse>> {
-    const limit = page.limit ?? 50;
     const query = this.dataSource
       .getRepository(Notification)
       .createQueryBuilder('n')
       .where('n.user_id = :userId', { userId });
-    // Milliseconds, as the cursor carries them (see shared paginate).
-    const createdAt = `date_trunc('milliseconds', "n"."created_at")`;
-    if (page.cursor) {
-      const position = decodeCursor(page.cursor);
-      query.andWhere(`(${createdAt}, "n"."id") < (:cursorCreatedAt, :cursorId)`, {
-        cursorCreatedAt: position.createdAt,
-        cursorId: position.id,
-      });
-    }
-    const rows = await query
-      .orderBy(createdAt, 'DESC')
-      .addOrderBy('"n"."id"', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return mapPage(
-      {
-        items,
-        nextCursor:
-          rows.length > limit && last
-            ? Buffer.from(
-                JSON.stringify({ createdAt: last.createdAt.toISOString(), id: last.id }),
-              ).toString('base64url')
-            : null,
-      },
-      toNotificationResponse,
-    );
+    return mapPage(await paginate(query, page, 'newest_first'), toNotificationResponse);
   }
 
   /** Someone else's notification is as unknown as a missing one. */
@@ -119,25 +86,4 @@ export class InboxService {
       .findOneByOrFail({ id: row.id });
     return toNotificationResponse(notification);
   }
-}
-
-function decodeCursor(cursor: string): CursorPosition {
-  try {
-    const position = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as CursorPosition;
-    if (
-      typeof position.createdAt === 'string' &&
-      !Number.isNaN(Date.parse(position.createdAt)) &&
-      typeof position.id === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(position.id)
-    ) {
-      return position;
-    }
-  } catch {
-    // fall through to the validation error
-  }
-  throw validationFailed([
-    { field: 'cursor', code: 'INVALID', message: 'cursor is not one this API issued' },
-  ]);
 }

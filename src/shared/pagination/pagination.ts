@@ -37,22 +37,25 @@ interface CursorPosition {
 export async function paginate<T extends ObjectLiteral & { id: string; createdAt: Date }>(
   query: SelectQueryBuilder<T>,
   page: PageQuery,
+  order: 'oldest_first' | 'newest_first' = 'oldest_first',
 ): Promise<Page<T>> {
   const limit = page.limit ?? 50;
   // Postgres keeps microseconds, a JS Date (and so the cursor) milliseconds: compare and
   // order at millisecond precision, or the last row of a page could come back on the next.
   const createdAt = `date_trunc('milliseconds', "${query.alias}"."created_at")`;
   const id = `"${query.alias}"."id"`;
+  const [after, direction] =
+    order === 'oldest_first' ? ['>', 'ASC' as const] : ['<', 'DESC' as const];
   if (page.cursor) {
     const position = decodeCursor(page.cursor);
-    query.andWhere(`(${createdAt}, ${id}) > (:cursorCreatedAt, :cursorId)`, {
+    query.andWhere(`(${createdAt}, ${id}) ${after} (:cursorCreatedAt, :cursorId)`, {
       cursorCreatedAt: position.createdAt,
       cursorId: position.id,
     });
   }
   const rows = await query
-    .orderBy(createdAt, 'ASC')
-    .addOrderBy(id, 'ASC')
+    .orderBy(createdAt, direction)
+    .addOrderBy(id, direction)
     .limit(limit + 1)
     .getMany();
   const items = rows.slice(0, limit);
