@@ -1,5 +1,12 @@
 import { type FieldIssue, validationFailed } from '../../../shared/errors/domain-error';
-import { CURRENCIES, dec, isCurrency, isDecimalString, scaleOf } from '../../../shared/money';
+import {
+  CURRENCIES,
+  dec,
+  isCurrency,
+  isDecimalString,
+  scaleOf,
+  toDecimalString,
+} from '../../../shared/money';
 import {
   type CostCategory,
   type CostLine,
@@ -52,7 +59,7 @@ export function decimalIssue(
     };
   }
   const parsed = dec(value);
-  if (parsed.abs().truncated().toFixed().length > MAX_INTEGER_DIGITS) {
+  if (toDecimalString(parsed.abs().truncated()).length > MAX_INTEGER_DIGITS) {
     return {
       code: 'TOO_LARGE',
       message: `must have at most ${MAX_INTEGER_DIGITS} digits before the point`,

@@ -208,7 +208,7 @@ export function parseFichaNumber(text: string): NumberReading {
   }
   if (plain === undefined) return fail;
   const value = dec(negative ? `-${plain}` : plain);
-  return { ok: true, value: value.toFixed() };
+  return { ok: true, value: toDecimalString(value) };
 }
 
 type Column = 'description' | 'period' | 'quantity' | 'unit' | 'unitPrice' | 'value';
@@ -528,7 +528,7 @@ class FichaReader {
       this.warn(row, 'MISSING_QUANTITY', 'a % row needs its percentage in Cantidad; not imported');
       return;
     }
-    const rate = dec(percent).dividedBy(100).toFixed();
+    const rate = toDecimalString(dec(percent).dividedBy(100));
     const issue = decimalIssue(rate, 'fraction');
     if (issue) {
       this.warn(row, 'INVALID_NUMBER', `the rate ${rate} ${issue.message}; not imported`);
@@ -554,7 +554,7 @@ class FichaReader {
       row,
       'VALUE_MISMATCH',
       `Valor ${declared} differs from Cantidad × Precio = ${shown}; the line keeps ${shown}`,
-      { declared, computed: computed.toFixed() },
+      { declared, computed: toDecimalString(computed) },
     );
   }
 
@@ -570,8 +570,8 @@ class FichaReader {
       this.warn(
         pending.row,
         'PERCENT_BASE_DIFFERS',
-        `the base ${pending.declaredBase} differs from the sum of all priced lines (${pricedTotal.toFixed()}); the line applies to all priced lines, set its base categories if it should apply to some`,
-        { declared: pending.declaredBase, computed: pricedTotal.toFixed() },
+        `the base ${pending.declaredBase} differs from the sum of all priced lines (${toDecimalString(pricedTotal)}); the line applies to all priced lines, set its base categories if it should apply to some`,
+        { declared: pending.declaredBase, computed: toDecimalString(pricedTotal) },
       );
     }
   }
