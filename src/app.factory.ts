@@ -14,6 +14,7 @@ import { type Clock, SystemClock } from './shared/clock';
 import { AylluExpressAdapter } from './shared/http/ayllu-express-adapter';
 import { createLogger, PinoNestLogger } from './shared/logging/logger';
 import { Metrics } from './shared/metrics/metrics';
+import { rejectDeepJson } from './shared/validation/json-depth';
 import { createValidationPipe } from './shared/validation/validation.pipe';
 
 export const API_PREFIX = 'api/v1';
@@ -62,6 +63,7 @@ export async function createApp(
     }),
   );
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
+  app.use(rejectDeepJson());
   // Body-parser failures (malformed JSON, too large) happen before Nest's router, so they
   // get their problem details here.
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {

@@ -33,6 +33,7 @@ export function preferredLanguage(acceptLanguage: string | undefined): Language 
 /** Field messages in Spanish for the constraint codes the validation layer produces. */
 const FIELD_MESSAGES_ES: Record<string, string> = {
   UNKNOWN_FIELD: 'campo desconocido',
+  TOO_DEEP: 'el JSON está anidado a demasiada profundidad',
   REQUIRED: 'es obligatorio',
   NOT_STRING: 'debe ser un texto',
   NOT_EMAIL: 'debe ser un correo electrónico válido',
