@@ -151,7 +151,7 @@ export class SettlementsService implements OnModuleInit {
       const delivered = new Map<string, string>();
       for (const line of lines) {
         const before = delivered.get(line.producer_id) ?? '0';
-        delivered.set(line.producer_id, dec(before).plus(line.quantity_delivered).toFixed());
+        delivered.set(line.producer_id, toDecimalString(dec(before).plus(line.quantity_delivered)));
       }
 
       const values =

@@ -130,7 +130,7 @@ function positiveDecimal(value: unknown, field: string, issues: FieldIssue[]): D
     });
     return null;
   }
-  if (parsed.truncated().toFixed().length > MAX_INTEGER_DIGITS) {
+  if (toDecimalString(parsed.truncated()).length > MAX_INTEGER_DIGITS) {
     issues.push({
       field,
       code: 'TOO_LARGE',

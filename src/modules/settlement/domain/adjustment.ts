@@ -117,7 +117,7 @@ function indexReconciled(
   for (const [column, columnSum, total] of checks) {
     if (!columnSum.equals(dec(total))) {
       throw notReconciled(
-        `${which}: ${column} column adds up to ${columnSum.toFixed()}, not ${total}`,
+        `${which}: ${column} column adds up to ${toDecimalString(columnSum)}, not ${total}`,
       );
     }
   }

@@ -99,7 +99,7 @@ export function checkDelivery(input: DeliveryInput): CheckedDelivery {
   if (totalAccepted.greaterThan(dealQuantity)) {
     throw new DomainError(
       SettlementErrors.DELIVERY_EXCEEDS_DEAL,
-      `accepted ${totalAccepted.toFixed()} exceeds the deal's ${dealQuantity.toFixed()}`,
+      `accepted ${toDecimalString(totalAccepted)} exceeds the deal's ${toDecimalString(dealQuantity)}`,
       {
         dealId: input.dealId,
         dealQuantity: toDecimalString(dealQuantity),

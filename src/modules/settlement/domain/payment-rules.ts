@@ -90,7 +90,7 @@ export function checkPayment(account: DealAccountInput, amount: unknown): Checke
   if (value.greaterThan(dec(before.outstanding))) {
     throw new DomainError(
       SettlementErrors.OVERPAYMENT,
-      `a payment of ${value.toFixed()} exceeds the outstanding ${before.outstanding}`,
+      `a payment of ${toDecimalString(value)} exceeds the outstanding ${before.outstanding}`,
       {
         amount: toDecimalString(value, CURRENCY_SCALE[account.currency]),
         amountDue: before.amountDue,

@@ -225,7 +225,7 @@ export function allocateLargestRemainder(
   // whenever the arithmetic was exact; it guards multiplyExactly's promise.
   if (leftover.isNegative() || leftover.greaterThan(ranked.length)) {
     throw new Error(
-      `largest remainder: ${leftover.toFixed()} units left for ${ranked.length} parts`,
+      `largest remainder: ${toDecimalString(leftover)} units left for ${ranked.length} parts`,
     );
   }
   const extra = new Set(ranked.slice(0, leftover.toNumber()));

@@ -1,5 +1,12 @@
 import { DomainError, type FieldIssue } from '../../../shared/errors/domain-error';
-import { CURRENCY_SCALE, type Currency, Dec, dec, isDecimalString } from '../../../shared/money';
+import {
+  CURRENCY_SCALE,
+  type Currency,
+  Dec,
+  dec,
+  isDecimalString,
+  toDecimalString,
+} from '../../../shared/money';
 import { SettlementErrors } from './settlement.errors';
 
 /**
@@ -44,7 +51,7 @@ export function readDecimal(
     });
     return null;
   }
-  if (parsed.truncated().toFixed().length > MAX_INTEGER_DIGITS) {
+  if (toDecimalString(parsed.truncated()).length > MAX_INTEGER_DIGITS) {
     issues.push({
       field,
       code: 'TOO_LARGE',
@@ -106,7 +113,7 @@ export function multiplyExactly(a: Dec, b: Dec): Dec {
   if (a.sd() + b.sd() > Dec.precision) {
     throw new DomainError(
       SettlementErrors.FIGURE_TOO_LARGE,
-      `${a.toFixed()} × ${b.toFixed()} has more digits than can be computed exactly`,
+      `${toDecimalString(a)} × ${toDecimalString(b)} has more digits than can be computed exactly`,
     );
   }
   return a.times(b);
