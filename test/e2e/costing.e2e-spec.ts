@@ -3,13 +3,13 @@ import { DataSource } from 'typeorm';
 import { CostingService } from '../../src/modules/costing/costing.service';
 import { addMember, bearer, newOrganization, newUser, type TestUser } from '../support/builders';
 import {
-  FICHA_ZANAHORIA_SAMPLE,
   carrotSheet,
   cheeseSheet,
   createSheet,
   milkSheet,
   productId,
 } from '../support/costing-builders';
+import { FICHA_ZANAHORIA_SAMPLE } from '../support/ficha-sample';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 describe('costing', () => {
