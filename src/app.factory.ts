@@ -16,6 +16,7 @@ import { createLogger, PinoNestLogger } from './shared/logging/logger';
 import { Metrics } from './shared/metrics/metrics';
 import { rejectDeepJson } from './shared/validation/json-depth';
 import { createValidationPipe } from './shared/validation/validation.pipe';
+import { CONSOLE_PATHS, configureConsoleHttp } from './web/console-http';
 
 export const API_PREFIX = 'api/v1';
 
@@ -44,6 +45,10 @@ export async function createApp(
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );
 
+  // The console calls the API over loopback with the browser's address in X-Forwarded-For
+  // (throttling and logs see the person, not the console); a reverse proxy on the same host
+  // does the same. Addresses claimed by anyone else are ignored.
+  app.set('trust proxy', config.trustProxy);
   app.use(helmet());
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
@@ -62,6 +67,7 @@ export async function createApp(
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   );
+  configureConsoleHttp(app, config.bodyLimitBytes);
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   app.use(rejectDeepJson());
   // Body-parser failures (malformed JSON, too large) happen before Nest's router, so they
@@ -71,7 +77,7 @@ export async function createApp(
     sendProblem(error, req, res, logger);
   });
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', ...CONSOLE_PATHS] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(logger));
   app.enableShutdownHooks();

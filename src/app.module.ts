@@ -20,6 +20,7 @@ import { OperationsController } from './shared/health/operations.controller';
 import { IdempotencyInterceptor } from './shared/idempotency/idempotency.interceptor';
 import { JobsModule } from './shared/jobs/jobs.module';
 import type { Metrics } from './shared/metrics/metrics';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
@@ -59,6 +60,7 @@ export class AppModule {
         SettlementModule,
         MarketPricesModule,
         NotificationsModule,
+        WebModule,
       ],
       controllers: [OperationsController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

@@ -27,6 +27,8 @@ export interface AppConfig {
   /** Login attempts allowed per account, and per client address, in one window. */
   loginThrottle: { accountLimit: number; addressLimit: number; windowSeconds: number };
   shutdownTimeoutMs: number;
+  /** Express's `trust proxy`: whose X-Forwarded-For is believed (the console's own calls come over loopback). */
+  trustProxy: string;
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +91,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       windowSeconds: integer(env, 'LOGIN_THROTTLE_WINDOW_SECONDS', 60, 1, 86400),
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 100, 120000),
+    trustProxy: nonEmpty(env.TRUST_PROXY) ?? 'loopback',
   };
 }
 

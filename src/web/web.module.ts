@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ConsoleApi } from './console-api';
+import { ConsoleErrorFilter } from './console-error.filter';
+import { ConsolePages } from './console-page';
+import { ConsoleSession } from './console-session';
+import { ConsoleViews } from './console-views';
+import { AuthPagesController } from './pages/auth-pages.controller';
+
+/** The web console: pages over the API, for people who will never use curl. */
+@Module({
+  controllers: [AuthPagesController],
+  providers: [ConsoleApi, ConsoleSession, ConsoleViews, ConsolePages, ConsoleErrorFilter],
+})
+export class WebModule {}
