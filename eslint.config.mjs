@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import jest from 'eslint-plugin-jest';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'jest.config.js', 'eslint.config.mjs', 'test/support/summary-reporter.js'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'jest.config.js', 'jest.browser.config.js', 'eslint.config.mjs', 'test/support/summary-reporter.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
