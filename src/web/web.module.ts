@@ -4,11 +4,19 @@ import { ConsoleErrorFilter } from './console-error.filter';
 import { ConsolePages } from './console-page';
 import { ConsoleSession } from './console-session';
 import { ConsoleViews } from './console-views';
+import { ApprovalPagesController } from './pages/approval-pages.controller';
 import { AuthPagesController } from './pages/auth-pages.controller';
+import { LotPagesController } from './pages/lot-pages.controller';
+import { OrganizationPagesController } from './pages/organization-pages.controller';
 
 /** The web console: pages over the API, for people who will never use curl. */
 @Module({
-  controllers: [AuthPagesController],
+  controllers: [
+    AuthPagesController,
+    OrganizationPagesController,
+    LotPagesController,
+    ApprovalPagesController,
+  ],
   providers: [ConsoleApi, ConsoleSession, ConsoleViews, ConsolePages, ConsoleErrorFilter],
 })
 export class WebModule {}

@@ -123,3 +123,16 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   );
   expect(described).toEqual([]);
 }
+
+/** Signs a person in through the sign-in form and waits for the page it leads to. */
+export async function signIn(
+  page: Page,
+  person: { email: string; password: string },
+  landingHeading: string | RegExp,
+): Promise<void> {
+  await page.goto('/entrar');
+  await page.getByLabel('Correo electrónico').fill(person.email);
+  await page.getByLabel('Contraseña').fill(person.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('heading', { level: 1, name: landingHeading }).waitFor();
+}
