@@ -165,7 +165,9 @@ describe('the Lasana story in the browser', () => {
     await norteOfferPage.reload();
     const counter = norteOfferPage.locator('li[id^="offer-"]').filter({ hasText: '230 $/kg' });
     await counter.getByRole('button', { name: 'Aceptar' }).click();
-    await norteOfferPage.locator('li[id^="offer-"]').filter({ hasText: 'aceptada' }).waitFor();
+    const accepted = norteOfferPage.locator('li[id^="offer-"]').filter({ hasText: 'aceptada' });
+    await accepted.waitFor();
+    expect(await accepted.textContent()).toContain('230 $/kg');
   });
 
   it('the other offer goes to a member vote, approved on the members’ phones', async () => {
