@@ -5,7 +5,10 @@ import { DataSource } from 'typeorm';
 import { NotificationsService } from '../../src/modules/notifications/notifications.service';
 import { OutboxEvent } from '../../src/shared/outbox/outbox-event.entity';
 import { Outbox } from '../../src/shared/outbox/outbox.service';
-import { WEBHOOK_DISABLE_AFTER_FAILED_EVENTS } from '../../src/modules/notifications/webhooks.service';
+import {
+  WEBHOOK_DISABLE_AFTER_FAILED_EVENTS,
+  WebhooksService,
+} from '../../src/modules/notifications/webhooks.service';
 import { addMember, bearer, newOrganization, newUser, type TestUser } from '../support/builders';
 import {
   type Buyer,
@@ -625,6 +628,36 @@ describe('notifications: inbox and signed webhooks', () => {
       'the re-enabled hook tried',
     );
   }, 150_000);
+
+  it('a delivery left pending without a job is started again by the sweep', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const hook = await webhook(manager, association.id, receiver.url, ['lot.published']);
+    await publishedLot();
+    await outbox.relayOnce();
+    await waitUntil(() => receiver.received.length === 1, 'the first delivery');
+    const eventId = receiver.received[0].headers['x-ayllu-event-id'];
+    // As if its job had vanished before trying: pending, untouched for 10 minutes.
+    await dataSource.query(
+      `UPDATE webhook_queue SET state = 'pending', updated_at = now() - interval '10 minutes'
+        WHERE webhook_id = $1`,
+      [hook.id],
+    );
+    await dataSource.query(`DELETE FROM webhook_deliveries WHERE webhook_id = $1`, [hook.id]);
+    const sweeper = t.app.get(WebhooksService);
+    expect(await sweeper.resumeStalled()).toBeGreaterThanOrEqual(1);
+    await waitUntil(() => receiver.received.length === 2, 'delivered again after the sweep');
+    expect(receiver.received[1].headers['x-ayllu-event-id']).toBe(eventId);
+    await waitUntil(
+      async () =>
+        (await deliveries(manager, association.id, hook.id)).some((d) => d.outcome === 'succeeded'),
+      'the delivery ended',
+    );
+    // Ended: the next sweep leaves it alone.
+    await sweeper.resumeStalled(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received).toHaveLength(2);
+  });
 
   it('delivers the events of one lot to a webhook in order, while other lots go on', async () => {
     const slowFailures = 3;

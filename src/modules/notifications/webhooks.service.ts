@@ -1,5 +1,11 @@
 import { lookup } from 'node:dns/promises';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -50,6 +56,9 @@ export const WEBHOOK_DISABLE_AFTER_FAILED_EVENTS = 5;
 /** A receiver that takes longer is recorded as failed; a slow one must not hold a worker. */
 export const WEBHOOK_TIMEOUT_MS = 5000;
 const ERROR_MAX_LENGTH = 500;
+/** Far above the longest gap between two touches of a live delivery (31 s backoff + 5 s). */
+const STALLED_AFTER_MS = 5 * 60_000;
+const STALLED_SWEEP_INTERVAL_MS = 60_000;
 
 interface DeliverJob {
   webhookId: string;
@@ -77,9 +86,12 @@ export interface WebhookBody {
 class DeliveryFailed extends Error {}
 
 @Injectable()
-export class WebhooksService implements OnApplicationShutdown {
+export class WebhooksService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   /** In production its sockets refuse private addresses however the name resolves then. */
   private readonly transport: WebhookTransport;
+  private sweeper?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -91,8 +103,51 @@ export class WebhooksService implements OnApplicationShutdown {
     this.transport = new WebhookTransport(config.production ? refusingPrivateLookup() : undefined);
   }
 
+  onApplicationBootstrap(): void {
+    this.sweeper = setInterval(() => void this.resumeStalled(), STALLED_SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  /** Before the database closes, so no sweep runs into a closed connection. */
+  beforeApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
   onApplicationShutdown(): void {
     this.transport.close();
+  }
+
+  /**
+   * Starts again the stream heads of active hooks untouched for `stalledAfterMs`: their job
+   * is gone (the in-process queue restarted, or Bull gave the job up while the database was
+   * away), and a head left pending would hold back every later event of its lot. A live
+   * head is touched at every attempt, at most about 40 s apart. The job id names the stall,
+   * so several processes sweeping at once start it once.
+   */
+  async resumeStalled(stalledAfterMs = STALLED_AFTER_MS): Promise<number> {
+    if (!this.dataSource.isInitialized) return 0;
+    try {
+      const heads = await this.dataSource.query<(DeliverJob & { stalledAt: string })[]>(
+        `SELECT * FROM (
+           SELECT DISTINCT ON (q.webhook_id, q.stream)
+                  q.webhook_id AS "webhookId", q.event_id AS "eventId",
+                  (extract(epoch FROM q.updated_at) * 1000)::bigint::text AS "stalledAt",
+                  q.updated_at
+             FROM webhook_queue q JOIN webhooks w ON w.id = q.webhook_id AND w.active
+            WHERE q.state = 'pending'
+            ORDER BY q.webhook_id, q.stream, q.seq
+         ) head
+         WHERE head.updated_at < now() - make_interval(secs => $1)`,
+        [stalledAfterMs / 1000],
+      );
+      for (const head of heads) {
+        await this.wake(head.webhookId, head.eventId, `stalled-${head.stalledAt}`);
+      }
+      return heads.length;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'stalled webhook deliveries not resumed; next sweep');
+      return 0;
+    }
   }
 
   registerJobs(): void {
@@ -133,7 +188,7 @@ export class WebhooksService implements OnApplicationShutdown {
   /**
    * Switches a webhook back on with a clean failure count. Deliveries pending when it was
    * switched off resume, each stream from its earliest; events that happened while it was
-   * off were not queued for it and are not sent. Enabling an active hook changes nothing.
+   * off were not queued for it and are not sent. On an active hook it only clears the count.
    */
   async enable(organizationId: string, webhookId: string): Promise<WebhookResponse> {
     const repository = this.dataSource.getRepository(Webhook);
@@ -269,24 +324,28 @@ export class WebhooksService implements OnApplicationShutdown {
     const event = await this.dataSource.getRepository(OutboxEvent).findOneBy({ id: job.eventId });
     if (!webhook || !event) return;
     const stream = deliveryStreamOf(event).key;
-    const decision = await this.inStream(webhook.id, stream, async (manager) => {
+    const { decision, wake } = await this.inStream(webhook.id, stream, async (manager) => {
       const [own] = await manager.query<{ state: string }[]>(
         `SELECT state FROM webhook_queue WHERE webhook_id = $1 AND event_id = $2`,
         [webhook.id, event.id],
       );
-      if (own?.state !== 'pending') return 'done';
+      const head = await headOf(manager, webhook.id, stream);
+      // Ended already. When this is a retry of a job that ended it and then failed to start
+      // the next, start it now.
+      if (own?.state !== 'pending') return { decision: 'done', wake: own ? toWake(head) : null };
       const [hook] = await manager.query<{ active: boolean }[]>(
         `SELECT active FROM webhooks WHERE id = $1`,
         [webhook.id],
       );
-      const decided = gate(event.id, await headOf(manager, webhook.id, stream), hook.active);
+      const decided = gate(event.id, head, hook.active);
       await manager.query(
         `UPDATE webhook_queue SET waiting = $3, updated_at = now()
           WHERE webhook_id = $1 AND event_id = $2`,
         [webhook.id, event.id, decided === 'wait'],
       );
-      return decided;
+      return { decision: decided, wake: null };
     });
+    if (wake) await this.wake(webhook.id, wake, `after-${event.id}`);
     if (decision !== 'send') return;
 
     const [previous] = await this.dataSource.query<{ attempts: number; succeeded: boolean }[]>(
