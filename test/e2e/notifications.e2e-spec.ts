@@ -635,7 +635,17 @@ describe('notifications: inbox and signed webhooks', () => {
     const hook = await webhook(manager, association.id, receiver.url, ['lot.published']);
     await publishedLot();
     await outbox.relayOnce();
-    await waitUntil(() => receiver.received.length === 1, 'the first delivery');
+    const ended = async () =>
+      (
+        await dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM webhook_queue
+            WHERE webhook_id = $1 AND state = 'delivered'`,
+          [hook.id],
+        )
+      )[0].n === 1;
+    // Ended, not only received: the job records the attempt after the receiver answers.
+    await waitUntil(ended, 'the first delivery ended');
+    expect(receiver.received).toHaveLength(1);
     const eventId = receiver.received[0].headers['x-ayllu-event-id'];
     // As if its job had vanished before trying: pending, untouched for 10 minutes.
     await dataSource.query(
@@ -648,11 +658,10 @@ describe('notifications: inbox and signed webhooks', () => {
     expect(await sweeper.resumeStalled()).toBeGreaterThanOrEqual(1);
     await waitUntil(() => receiver.received.length === 2, 'delivered again after the sweep');
     expect(receiver.received[1].headers['x-ayllu-event-id']).toBe(eventId);
-    await waitUntil(
-      async () =>
-        (await deliveries(manager, association.id, hook.id)).some((d) => d.outcome === 'succeeded'),
-      'the delivery ended',
-    );
+    await waitUntil(ended, 'the delivery ended again');
+    expect(await deliveries(manager, association.id, hook.id)).toEqual([
+      expect.objectContaining({ eventId, attempt: 1, outcome: 'succeeded' }),
+    ]);
     // Ended: the next sweep leaves it alone.
     await sweeper.resumeStalled(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
