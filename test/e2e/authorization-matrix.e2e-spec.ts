@@ -177,7 +177,7 @@ interface Case {
   /** The target of the cells expected to be refused (and of every cell of a read). */
   shared: () => Target | Promise<Target>;
   /** A fixture of its own for a cell expected to succeed on a write. */
-  fresh?: (role: Role) => Target | Promise<Target>;
+  fresh?: () => Target | Promise<Target>;
   /** Run after every other row: its success changes the callers' memberships. */
   last?: boolean;
 }
@@ -218,6 +218,7 @@ describe('authorization matrix: every operation × every role, and nothing leaks
   const rows = parseMatrix(MATRIX);
   const outcomes: Outcome[] = [];
   let elapsedMs = 0;
+  let setupMs = 0;
   let leakChecks = 0;
   let crossChecks = 0;
 
@@ -362,8 +363,12 @@ describe('authorization matrix: every operation × every role, and nothing leaks
         body: { email: users.otherBuyer.email, role: 'member' },
       }),
       fresh: async () => {
-        const joining = await newUser(t.http, 'Socio Nuevo');
-        return { params: { id: ids.association }, body: { email: joining.email, role: 'member' } };
+        const email = `socio.${unique()}@ayllu.test`;
+        await t.http
+          .post('/api/v1/auth/register')
+          .send({ email, password: 'clave larga de prueba', displayName: 'Socio Nuevo' })
+          .expect(201);
+        return { params: { id: ids.association }, body: { email, role: 'member' } };
       },
     },
     'GET /api/v1/organizations/{id}/members': {
@@ -598,6 +603,7 @@ describe('authorization matrix: every operation × every role, and nothing leaks
   };
 
   beforeAll(async () => {
+    const setupStarted = Date.now();
     t = await startTestApp({ ...ADMIN_ENV, LOGIN_THROTTLE_ADDRESS_LIMIT: '10000' }, { clock });
     const [manager, treasurer, member, buyer, otherBuyer, otherManager, target] = await Promise.all(
       [
@@ -629,15 +635,7 @@ describe('authorization matrix: every operation × every role, and nothing leaks
     ids.otherProducer = (await newProducer(t.http, manager, ids.association, 'Familia Anza')).id;
     ids.sheet = (await createSheet(t.http, treasurer, ids.association, sheetBody())).id;
 
-    // The open negotiation lot, with an offer of each buyer.
-    ids.lot = await openLot();
-    ids.offer = (await makeOffer(t.http, buyer, ids.lot, { price: '2500', quantity: '200' })).id;
-    ids.otherBuyersOffer = (
-      await makeOffer(t.http, otherBuyer, ids.lot, { price: '2600', quantity: '200' })
-    ).id;
-    ({ lotId: ids.draftLot, contributionId: ids.draftContribution } = await draftLot());
-
-    // Two sealed tenders with a bid of each buyer: one closes before the matrix runs.
+    // Fixtures that do not depend on one another are built side by side.
     const tender = (hours: number) =>
       openLot({
         ...lotOptions,
@@ -645,62 +643,91 @@ describe('authorization matrix: every operation × every role, and nothing leaks
         pricingRule: 'pay_as_bid',
         closesAt: inClockHours(hours).toISOString(),
       });
-    const bid = (who: TestUser, lotId: string, price: string) =>
-      makeOffer(t.http, who, lotId, {
-        price,
-        quantity: '300',
-        expiresAt: inClockHours(48).toISOString(),
-      });
-    ids.tender = await tender(10);
-    ids.closedTender = await tender(1);
-    ids.bid = (await bid(buyer, ids.tender, SEALED_BID_PRICES.buyer)).id;
-    ids.otherBuyersBid = (await bid(otherBuyer, ids.tender, SEALED_BID_PRICES.otherBuyer)).id;
-    ids.closedBid = (await bid(buyer, ids.closedTender, CLOSED_BID_PRICES.buyer)).id;
-    ids.otherBuyersClosedBid = (
-      await bid(otherBuyer, ids.closedTender, CLOSED_BID_PRICES.otherBuyer)
-    ).id;
+    const bid = async (who: TestUser, lotId: string, price: string) =>
+      (
+        await makeOffer(t.http, who, lotId, {
+          price,
+          quantity: '300',
+          expiresAt: inClockHours(48).toISOString(),
+        })
+      ).id;
+    await Promise.all([
+      // The open negotiation lot, with an offer of each buyer.
+      (async () => {
+        ids.lot = await openLot();
+        ids.offer = (
+          await makeOffer(t.http, buyer, ids.lot, { price: '2500', quantity: '200' })
+        ).id;
+        ids.otherBuyersOffer = (
+          await makeOffer(t.http, otherBuyer, ids.lot, { price: '2600', quantity: '200' })
+        ).id;
+      })(),
+      draftLot().then((draft) => {
+        ids.draftLot = draft.lotId;
+        ids.draftContribution = draft.contributionId;
+      }),
+      // Two sealed tenders with a bid of each buyer: one closes before the matrix runs.
+      (async () => {
+        ids.tender = await tender(10);
+        ids.bid = await bid(buyer, ids.tender, SEALED_BID_PRICES.buyer);
+        ids.otherBuyersBid = await bid(otherBuyer, ids.tender, SEALED_BID_PRICES.otherBuyer);
+      })(),
+      (async () => {
+        ids.closedTender = await tender(1);
+        ids.closedBid = await bid(buyer, ids.closedTender, CLOSED_BID_PRICES.buyer);
+        ids.otherBuyersClosedBid = await bid(
+          otherBuyer,
+          ids.closedTender,
+          CLOSED_BID_PRICES.otherBuyer,
+        );
+      })(),
+    ]);
     clock.advance(2 * HOUR);
 
     // A deal of B1 (delivered, for the delivery rows), a delivered lot not yet settled, a
     // confirmed settlement with its statements, a draft settlement.
-    const withDelivery = await delivered();
-    ids.deal = withDelivery.dealId;
-    ids.delivery = withDelivery.deliveryId;
-    ids.deliveredLot = (await delivered()).lotId;
-    const settled = await delivered();
-    ids.settledLot = settled.lotId;
-    ids.settlement = (await settle(t.http, treasurer, settled.lotId).expect(201)).body.id;
-    await t.http
-      .post(`/api/v1/settlements/${ids.settlement}/confirm`)
-      .set(bearer(treasurer))
-      .expect(200);
-    ids.draftSettlement = await draftSettlement();
-    await waitUntil(async () => {
-      const bundle = await t.http
-        .post(`/api/v1/settlements/${ids.settlement}/statement-bundle`)
-        .set(bearer(treasurer));
-      return bundle.body.status === 'ready';
-    }, 'the statement bundle is ready');
-
-    // Votes: two open approvals under member_vote, then the policy is back to `manager`.
-    await setPolicy(t.http, manager, ids.association, { approvalPolicy: 'member_vote' });
-    ids.approval = await openVote();
-    ids.votableApproval = await openVote();
-    await setPolicy(t.http, manager, ids.association, { approvalPolicy: 'manager' });
-
-    ids.webhook = (
-      await t.http
+    await Promise.all([
+      delivered().then((withDelivery) => {
+        ids.deal = withDelivery.dealId;
+        ids.delivery = withDelivery.deliveryId;
+      }),
+      delivered().then(({ lotId }) => (ids.deliveredLot = lotId)),
+      (async () => {
+        ids.settledLot = (await delivered()).lotId;
+        ids.settlement = (await settle(t.http, treasurer, ids.settledLot).expect(201)).body.id;
+        await t.http
+          .post(`/api/v1/settlements/${ids.settlement}/confirm`)
+          .set(bearer(treasurer))
+          .expect(200);
+        await waitUntil(async () => {
+          const bundle = await t.http
+            .post(`/api/v1/settlements/${ids.settlement}/statement-bundle`)
+            .set(bearer(treasurer));
+          return bundle.body.status === 'ready';
+        }, 'the statement bundle is ready');
+      })(),
+      draftSettlement().then((id) => (ids.draftSettlement = id)),
+      t.http
         .post(`/api/v1/organizations/${ids.association}/webhooks`)
         .set(bearer(manager))
         .send({ url: 'http://127.0.0.1:9/never-called', events: ['deal.created'] })
         .expect(201)
-    ).body.id;
-    ids.alias = await alias('Zanahoria compartida');
+        .then((response) => (ids.webhook = response.body.id)),
+      alias('Zanahoria compartida').then((id) => (ids.alias = id)),
+    ]);
+
+    // Votes: two open approvals under member_vote, then the policy is back to `manager`
+    // (alone: every other acceptance here expects the manager's policy).
+    await setPolicy(t.http, manager, ids.association, { approvalPolicy: 'member_vote' });
+    [ids.approval, ids.votableApproval] = await Promise.all([openVote(), openVote()]);
+    await setPolicy(t.http, manager, ids.association, { approvalPolicy: 'manager' });
+
     await waitUntil(async () => {
       const inbox = await t.http.get('/api/v1/me/notifications').set(bearer(manager));
       ids.notification = inbox.body.items?.[0]?.id;
       return Boolean(ids.notification);
     }, 'the manager has a notification');
+    setupMs = Date.now() - setupStarted;
   }, 120_000);
 
   afterAll(() => t?.close());
@@ -742,7 +769,7 @@ describe('authorization matrix: every operation × every role, and nothing leaks
       return ROLES.map((role) => async () => {
         const expected = row.expected[role];
         const succeeds = expected < 300;
-        const target = succeeds && rule.fresh ? await rule.fresh(role) : await shared;
+        const target = succeeds && rule.fresh ? await rule.fresh() : await shared;
         return send(row, role, target);
       });
     });
@@ -1044,7 +1071,7 @@ describe('authorization matrix: every operation × every role, and nothing leaks
     const statuses = new Map<number, number>();
     for (const o of outcomes) statuses.set(o.status, (statuses.get(o.status) ?? 0) + 1);
     process.stdout.write(
-      `authorization matrix: ${rows.length} rows (${new Set(rows.map((r) => r.operation)).size} operations) × ${ROLES.length} roles = ${outcomes.length} cells in ${elapsedMs} ms, ${leakChecks} leak checks, ${crossChecks} cross-organisation references; ` +
+      `authorization matrix: ${rows.length} rows (${new Set(rows.map((r) => r.operation)).size} operations) × ${ROLES.length} roles = ${outcomes.length} cells in ${elapsedMs} ms (fixtures ${setupMs} ms), ${leakChecks} leak checks, ${crossChecks} cross-organisation references; ` +
         [...statuses.entries()]
           .sort(([a], [b]) => a - b)
           .map(([status, count]) => `${status}: ${count}`)
