@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Test } from 'supertest';
 import { ManualClock } from '../../src/shared/clock';
-import { addMember, bearer, newOrganization, newUser, type TestUser } from '../support/builders';
+import { TokenService } from '../../src/shared/auth/token.service';
+import { addMember, bearer, newOrganization, type TestUser } from '../support/builders';
 import { carrotSheet, createSheet } from '../support/costing-builders';
 import { FICHA_ZANAHORIA_SAMPLE } from '../support/ficha-sample';
 import {
@@ -307,6 +308,22 @@ describe('authorization matrix: every operation × every role, and nothing leaks
   }
 
   const unique = () => randomUUID().slice(0, 8);
+
+  /**
+   * A registered user with a token from the app's own issuer, as a login would give it: a
+   * login costs an argon2 verification, and the login row checks logging in itself.
+   */
+  async function enrol(name: string): Promise<TestUser> {
+    const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${unique()}@ayllu.test`;
+    const password = `clave-segura-${randomUUID()}`;
+    const registered = await t.http
+      .post('/api/v1/auth/register')
+      .send({ email, password, displayName: name })
+      .expect(201);
+    const { accessToken } = await t.app.get(TokenService).issue(registered.body.id);
+    return { id: registered.body.id, email, password, token: accessToken };
+  }
+
   const constant = (target: Target) => () => target;
   const sheetBody = () => ({ ...carrotSheet(carrotId), name: `${SHEET_MARKER} ${unique()}` });
   let marketDay = 0;
@@ -607,13 +624,13 @@ describe('authorization matrix: every operation × every role, and nothing leaks
     t = await startTestApp({ ...ADMIN_ENV, LOGIN_THROTTLE_ADDRESS_LIMIT: '10000' }, { clock });
     const [manager, treasurer, member, buyer, otherBuyer, otherManager, target] = await Promise.all(
       [
-        newUser(t.http, 'Gerente Lasana'),
-        newUser(t.http, 'Tesorera Lasana'),
-        newUser(t.http, 'Rosa Mamani'),
-        newUser(t.http, 'Agente Vega'),
-        newUser(t.http, 'Agente El Loa'),
-        newUser(t.http, 'Gerente Toconce'),
-        newUser(t.http, 'Cuenta de Ingreso'),
+        enrol('Gerente Lasana'),
+        enrol('Tesorera Lasana'),
+        enrol('Rosa Mamani'),
+        enrol('Agente Vega'),
+        enrol('Agente El Loa'),
+        enrol('Gerente Toconce'),
+        enrol('Cuenta de Ingreso'),
       ],
     );
     Object.assign(users, { manager, treasurer, member, buyer, otherBuyer, otherManager });
