@@ -154,3 +154,10 @@ export interface Benchmark {
     differencePercent: string;
   }[];
 }
+
+export interface SettlementSummary {
+  id: string;
+  status: string;
+  net: string;
+  currency?: string;
+}

@@ -20,7 +20,7 @@ import {
   expectAccessible,
   launchBrowser,
   personOn,
-  screenshot,
+  screenshotBoth,
   signIn,
   startBrowserApp,
 } from './support/browser';
@@ -92,6 +92,7 @@ describe('the Lasana story in the browser', () => {
   it('the manager pools the harvest into a lot and publishes it', async () => {
     const page = await open(manager, DESKTOP, 'Agricultores de Lasana');
     await expectAccessible(page, 'association-home');
+    await screenshotBoth(page, 'association-home');
     await page.getByRole('link', { name: 'Nuevo lote' }).click();
     await page.getByRole('heading', { level: 1, name: 'Nuevo lote' }).waitFor();
     await page.getByLabel('Producto').selectOption({ label: 'Zanahoria' });
@@ -101,6 +102,7 @@ describe('the Lasana story in the browser', () => {
     await page.getByLabel('Entrega hasta').fill('2026-12-20');
     await page.getByLabel('Lugar de entrega').fill('Sede de la asociación, Lasana');
     await expectAccessible(page, 'lot-new');
+    await screenshotBoth(page, 'lot-new');
     await page.getByRole('button', { name: 'Crear lote (borrador)' }).click();
     await page.getByRole('heading', { level: 1, name: /Zanahoria/ }).waitFor();
     lotUrl = new URL(page.url()).pathname;
@@ -116,7 +118,7 @@ describe('the Lasana story in the browser', () => {
     const total = await page.locator('.figures div').filter({ hasText: 'Total' }).textContent();
     expect(total).toContain('2.400 kg');
     await expectAccessible(page, 'lot-association');
-    await screenshot(page, 'lot-association-desktop');
+    await screenshotBoth(page, 'lot-association');
   });
 
   let norteOfferPage: Page;
@@ -124,7 +126,7 @@ describe('the Lasana story in the browser', () => {
   it('two buyers offer, one from a phone', async () => {
     norteOfferPage = await open(norte.user, PHONE, 'Distribuidora del Norte');
     await expectAccessible(norteOfferPage, 'buyer-home');
-    await screenshot(norteOfferPage, 'buyer-home-phone');
+    await screenshotBoth(norteOfferPage, 'buyer-home');
     await norteOfferPage
       .getByRole('link', { name: /Zanahoria/ })
       .first()
@@ -137,10 +139,21 @@ describe('the Lasana story in the browser', () => {
 
     await norteOfferPage.getByText('200 $/kg').first().waitFor();
     await expectAccessible(norteOfferPage, 'lot-buyer');
-    await screenshot(norteOfferPage, 'lot-buyer-phone');
+    await screenshotBoth(norteOfferPage, 'lot-buyer');
 
     const calamaPage = await open(calama.user, DESKTOP, 'Feria Calama');
     await calamaPage.goto(lotUrl);
+    // A refused offer: the API's words next to the field, and what was typed kept.
+    await calamaPage.getByLabel('Precio por kg').fill('0');
+    await calamaPage.getByLabel('Cantidad (kg)').fill('800');
+    await calamaPage.getByLabel('Vence').fill(tomorrowInSantiago());
+    await calamaPage.getByRole('button', { name: 'Enviar oferta' }).click();
+    const priceError = calamaPage.locator('#f-price-error');
+    await priceError.waitFor();
+    expect(await calamaPage.getByLabel('Precio por kg').getAttribute('aria-invalid')).toBe('true');
+    expect(await calamaPage.getByLabel('Cantidad (kg)').inputValue()).toBe('800');
+    await expectAccessible(calamaPage, 'offer-refused');
+    await screenshotBoth(calamaPage, 'offer-refused');
     await calamaPage.getByLabel('Precio por kg').fill('210');
     await calamaPage.getByLabel('Cantidad (kg)').fill('800');
     await calamaPage.getByLabel('Vence').fill(tomorrowInSantiago());
@@ -183,7 +196,7 @@ describe('the Lasana story in the browser', () => {
       await phone.getByRole('heading', { level: 1, name: 'Votación de una oferta' }).waitFor();
       expect(new URL(phone.url()).pathname).toBe(approvalUrl);
       await expectAccessible(phone, 'approval');
-      await screenshot(phone, 'vote-phone');
+      await screenshotBoth(phone, 'vote');
       await phone.getByRole('button', { name: 'Aprobar la venta' }).click();
       await phone.getByText('Su voto quedó registrado.').waitFor();
     }
@@ -236,7 +249,7 @@ describe('the Lasana story in the browser', () => {
     const rows = managerPage.locator('#allocation ~ .table-wrap tbody tr');
     expect(await rows.count()).toBe(2);
     await expectAccessible(managerPage, 'tender-allocation');
-    await screenshot(managerPage, 'tender-allocation-desktop');
+    await screenshotBoth(managerPage, 'tender-allocation');
   });
 
   it('the API agrees with what the pages showed', async () => {

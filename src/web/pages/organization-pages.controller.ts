@@ -11,6 +11,7 @@ import type {
   Offer,
   Organization,
   Product,
+  SettlementSummary,
 } from '../api-types';
 import { ConsoleErrorFilter } from '../console-error.filter';
 import { ApiProblem, ConsolePages, type Page } from '../console-page';
@@ -57,8 +58,11 @@ export class OrganizationPagesController {
         own.filter((lot) => lot.status !== 'draft'),
       )
     ).filter(({ offer }) => offer.status === 'pending' && offer.madeBy === 'buyer');
-    const approvals = await pendingApprovals(page, inbox.items);
-    page.render('association-home', { ...locals, lots: own, waiting, approvals });
+    const [approvals, drafts] = await Promise.all([
+      pendingApprovals(page, inbox.items),
+      draftSettlements(page, own),
+    ]);
+    page.render('association-home', { ...locals, lots: own, waiting, approvals, drafts });
   }
 
   @Get('lotes/nuevo')
@@ -160,6 +164,22 @@ async function pendingApprovals(page: Page, inbox: Notification[]): Promise<Appr
   );
   return approvals.filter((a): a is Approval => a?.status === 'pending');
 }
+
+/** Settlements drafted but not yet confirmed, for the lots that have been sold. */
+async function draftSettlements(page: Page, lots: Lot[]) {
+  const sold = lots.filter((lot) => SOLD_STATUSES.includes(lot.status));
+  const lists = await Promise.all(
+    sold.map(async (lot) => {
+      const settlements = await page.get<ApiPage<SettlementSummary>>(`/lots/${lot.id}/settlements`);
+      return settlements.items
+        .filter((settlement) => settlement.status === 'draft')
+        .map((settlement) => ({ lot, settlement }));
+    }),
+  );
+  return lists.flat();
+}
+
+const SOLD_STATUSES = ['sold', 'partially_sold', 'delivered'];
 
 export function optional<K extends string>(name: K, value: string | undefined) {
   return value === undefined ? {} : ({ [name]: value } as Record<K, string>);

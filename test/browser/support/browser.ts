@@ -136,3 +136,14 @@ export async function signIn(
   await page.getByRole('button', { name: 'Entrar' }).click();
   await page.getByRole('heading', { level: 1, name: landingHeading }).waitFor();
 }
+
+/** The same screen at desktop and at phone width (SCREENSHOTS=1), then back to desktop. */
+export async function screenshotBoth(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS !== '1') return;
+  const original = page.viewportSize() ?? DESKTOP;
+  await page.setViewportSize(DESKTOP);
+  await screenshot(page, `${name}-desktop`);
+  await page.setViewportSize(PHONE);
+  await screenshot(page, `${name}-phone`);
+  await page.setViewportSize(original);
+}
