@@ -5,10 +5,12 @@ import { ConsolePages } from './console-page';
 import { ConsoleSession } from './console-session';
 import { ConsoleViews } from './console-views';
 import { AuthPagesController } from './pages/auth-pages.controller';
+import { MembersPagesController } from './pages/members-pages.controller';
+import { PricesPagesController } from './pages/prices-pages.controller';
 
 /** The web console: pages over the API, for people who will never use curl. */
 @Module({
-  controllers: [AuthPagesController],
+  controllers: [AuthPagesController, PricesPagesController, MembersPagesController],
   providers: [ConsoleApi, ConsoleSession, ConsoleViews, ConsolePages, ConsoleErrorFilter],
 })
 export class WebModule {}

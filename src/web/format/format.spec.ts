@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  formatCalendarDate,
   formatDate,
   formatDateTime,
   formatDecimal,
@@ -83,5 +84,14 @@ describe('datetime-local fields in Santiago time', () => {
     expect(santiagoLocalToIso('2026-01-01T12:00')).toBe('2026-01-01T15:00:00.000Z');
     expect(isoToSantiagoLocal('2026-07-01T15:00:00Z')).toBe('2026-07-01T11:00');
     expect(santiagoLocalToIso('not a date')).toBeUndefined();
+  });
+});
+
+describe('market days', () => {
+  it('shows a market day as that same day, in summer and in winter', () => {
+    expect(formatCalendarDate('2026-01-05', 'es')).toMatch(/^05[-/ ]/);
+    expect(formatCalendarDate('2026-07-05', 'es')).toMatch(/^05[-/ ]/);
+    expect(formatCalendarDate('2026-10-05', 'es', 'short')).toBe('5 oct');
+    expect(formatCalendarDate('2026-10-05', 'en', 'short')).toBe('5 Oct');
   });
 });

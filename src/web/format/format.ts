@@ -107,3 +107,18 @@ function santiagoOffsetMinutes(instant: Date): number {
   const minutes = Number(match[2]) * 60 + Number(match[3]);
   return match[1] === '-' ? -minutes : minutes;
 }
+
+/**
+ * A market day (`2026-10-05`, a date with no time of day) as that same day. Read at noon
+ * UTC, which is the morning of the same date in Santiago, whether or not in summer time.
+ */
+export function formatCalendarDate(
+  date: string,
+  language: Language,
+  style: 'medium' | 'short' = 'medium',
+): string {
+  return new Intl.DateTimeFormat(language === 'es' ? 'es-CL' : 'en-GB', {
+    timeZone: SANTIAGO,
+    ...(style === 'short' ? { day: 'numeric', month: 'short' } : { dateStyle: 'medium' }),
+  }).format(new Date(`${date}T12:00:00Z`));
+}
