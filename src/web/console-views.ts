@@ -37,6 +37,7 @@ export function formatters(language: Language) {
     localInput: (iso: string) => format.isoToSantiagoLocal(iso),
     day: (date: string) => format.formatCalendarDate(date, language),
     shortDay: (date: string) => format.formatCalendarDate(date, language, 'short'),
+    rut: (rut: string) => format.formatRut(rut),
   };
 }
 

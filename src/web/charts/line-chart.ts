@@ -83,12 +83,13 @@ export function lineStyle(index: number): LineStyle {
   return LINE_STYLES[index % LINE_STYLES.length];
 }
 
-const MARGIN = { left: 64, right: 12, top: 12, bottom: 36 };
+/** Room for the value labels on the left and the date labels below, at a phone's text size. */
+const MARGIN = { left: 76, right: 12, top: 14, bottom: 40 };
 const DAY_MS = 86_400_000;
 
 export function buildLineChart(series: ChartSeries[], options: LineChartOptions = {}): LineChart {
   const width = options.width ?? 480;
-  const height = options.height ?? 300;
+  const height = options.height ?? 330;
   const plot = {
     left: MARGIN.left,
     top: MARGIN.top,

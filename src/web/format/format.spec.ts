@@ -6,6 +6,7 @@ import {
   formatDecimal,
   formatMoney,
   formatPercent,
+  formatRut,
   formatUnitPrice,
   isoToSantiagoLocal,
   parseDecimalInput,
@@ -93,5 +94,13 @@ describe('market days', () => {
     expect(formatCalendarDate('2026-07-05', 'es')).toMatch(/^05[-/ ]/);
     expect(formatCalendarDate('2026-10-05', 'es', 'short')).toBe('5 oct');
     expect(formatCalendarDate('2026-10-05', 'en', 'short')).toBe('5 Oct');
+  });
+});
+
+describe('RUTs', () => {
+  it('groups the digits with dots, as Chileans write them', () => {
+    expect(formatRut('12345678-5')).toBe('12.345.678-5');
+    expect(formatRut('7654321-k')).toBe('7.654.321-K');
+    expect(formatRut('not a rut')).toBe('not a rut');
   });
 });

@@ -122,3 +122,10 @@ export function formatCalendarDate(
     ...(style === 'short' ? { day: 'numeric', month: 'short' } : { dateStyle: 'medium' }),
   }).format(new Date(`${date}T12:00:00Z`));
 }
+
+/** A RUT as the API stores it (`12345678-5`), written the Chilean way: `12.345.678-5`. */
+export function formatRut(rut: string): string {
+  const match = /^(\d+)-([\dkK])$/.exec(rut);
+  if (!match) return rut;
+  return `${match[1].replace(/\B(?=(\d{3})+(?!\d))/g, '.')}-${match[2].toUpperCase()}`;
+}
