@@ -2,7 +2,7 @@ import {
   buildLineChart,
   dayNumber,
   dayTicks,
-  LINE_STYLES,
+  lineStyle,
   markerPath,
   valueTicks,
 } from './line-chart';
@@ -69,7 +69,8 @@ describe('line chart geometry', () => {
     expect(new Set(styles.map((s) => s.colour)).size).toBe(4);
     expect(new Set(styles.map((s) => s.dash)).size).toBe(4);
     expect(new Set(styles.map((s) => s.marker)).size).toBe(4);
-    expect(new Set(LINE_STYLES.map((s) => `${s.colour}|${s.dash}`)).size).toBe(LINE_STYLES.length);
+    const many = Array.from({ length: 64 }, (_, i) => lineStyle(i));
+    expect(new Set(many.map((s) => `${s.colour}|${s.dash}`)).size).toBe(64);
   });
 
   it('stretches the value axis to show a reference price outside the data', () => {

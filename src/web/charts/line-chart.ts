@@ -65,22 +65,34 @@ export interface LineChartOptions {
 }
 
 /**
- * Colours from Okabe and Ito's palette (told apart with the common colour blindnesses),
- * darkened where needed to keep 3:1 against white; each with its own dash and marker.
+ * Colours after Okabe and Ito's palette (told apart with the common colour blindnesses),
+ * darkened to keep 3:1 against white; dashes and markers, so that colour is never the only
+ * cue.
  */
-export const LINE_STYLES: readonly LineStyle[] = [
-  { colour: '#0b5f99', dash: '', marker: 'circle' },
-  { colour: '#b34700', dash: '8 4', marker: 'square' },
-  { colour: '#00775a', dash: '2 3', marker: 'diamond' },
-  { colour: '#a3306f', dash: '10 3 2 3', marker: 'triangle' },
-  { colour: '#5b4a00', dash: '4 4', marker: 'square' },
-  { colour: '#3d3d3d', dash: '12 4', marker: 'diamond' },
-  { colour: '#6a3d9a', dash: '1 4', marker: 'triangle' },
-  { colour: '#8a3b12', dash: '6 2 1 2', marker: 'circle' },
+const COLOURS = [
+  '#0b5f99',
+  '#b34700',
+  '#00775a',
+  '#a3306f',
+  '#5b4a00',
+  '#3d3d3d',
+  '#6a3d9a',
+  '#8a3b12',
 ];
+const DASHES = ['', '8 4', '2 3', '10 3 2 3', '4 4', '12 4', '1 4', '6 2 1 2'];
+const MARKERS: readonly MarkerShape[] = ['circle', 'square', 'diamond', 'triangle'];
 
+/**
+ * The style of the `index`th line. The first eight differ in colour, dash and marker;
+ * after them each round shifts the dashes, so no two of 64 lines share colour and dash.
+ */
 export function lineStyle(index: number): LineStyle {
-  return LINE_STYLES[index % LINE_STYLES.length];
+  const round = Math.floor(index / COLOURS.length);
+  return {
+    colour: COLOURS[index % COLOURS.length],
+    dash: DASHES[(index + round) % DASHES.length],
+    marker: MARKERS[(index + round) % MARKERS.length],
+  };
 }
 
 /** Room for the value labels on the left and the date labels below, at a phone's text size. */
