@@ -86,6 +86,7 @@ describe('members and producers in the browser', () => {
     expect(overflow).toBeLessThanOrEqual(PHONE.width);
     await expectAccessible(page, 'members-policy-refused');
     await page.goto(path);
+    await page.getByRole('heading', { level: 1, name: 'Socios y productores' }).waitFor();
     await screenshot(page, 'members-phone');
     await context.close();
   });
@@ -104,6 +105,8 @@ describe('members and producers in the browser', () => {
     expect(await page.getByLabel('Correo electrónico').inputValue()).toBe('nadie@lasana.cl');
     await expectAccessible(page, 'members-email-refused');
     await page.goto(path);
+    await page.getByRole('heading', { level: 1, name: 'Socios y productores' }).waitFor();
+    await expectAccessible(page, 'members-desktop');
     await screenshot(page, 'members-desktop');
     await context.close();
   });

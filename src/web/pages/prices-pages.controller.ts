@@ -60,8 +60,8 @@ interface OfferBenchmark {
 /** The period shown when none is chosen: the last 90 days, counted in Chile's calendar. */
 const DEFAULT_DAYS = 90;
 /**
- * At most this many pages of 100 observations (a quarter of ODEPA's daily prices for one
- * product is a few hundred); beyond it the page says the chart is cut short.
+ * At most this many pages of 100 observations: 2,000 holds 90 days of some twenty quotes a
+ * day (markets × varieties × qualities). Beyond it the page says the chart is cut short.
  */
 const MAX_PAGES = 20;
 const PAGE_SIZE = 100;
