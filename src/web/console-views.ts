@@ -35,6 +35,9 @@ export function formatters(language: Language) {
     dateTime: (iso: string) => format.formatDateTime(iso, language),
     date: (iso: string) => format.formatDate(iso, language),
     localInput: (iso: string) => format.isoToSantiagoLocal(iso),
+    day: (date: string) => format.formatCalendarDate(date, language),
+    shortDay: (date: string) => format.formatCalendarDate(date, language, 'short'),
+    rut: (rut: string) => format.formatRut(rut),
   };
 }
 

@@ -7,7 +7,9 @@ import { ConsoleViews } from './console-views';
 import { ApprovalPagesController } from './pages/approval-pages.controller';
 import { AuthPagesController } from './pages/auth-pages.controller';
 import { LotPagesController } from './pages/lot-pages.controller';
+import { MembersPagesController } from './pages/members-pages.controller';
 import { OrganizationPagesController } from './pages/organization-pages.controller';
+import { PricesPagesController } from './pages/prices-pages.controller';
 
 /** The web console: pages over the API, for people who will never use curl. */
 @Module({
@@ -16,6 +18,8 @@ import { OrganizationPagesController } from './pages/organization-pages.controll
     OrganizationPagesController,
     LotPagesController,
     ApprovalPagesController,
+    PricesPagesController,
+    MembersPagesController,
   ],
   providers: [ConsoleApi, ConsoleSession, ConsoleViews, ConsolePages, ConsoleErrorFilter],
 })
