@@ -17,10 +17,9 @@ import {
   type BrowserApp,
   DESKTOP,
   PHONE,
-  expectAccessible,
   launchBrowser,
   personOn,
-  screenshotBoth,
+  checkScreen,
   signIn,
   startBrowserApp,
 } from './support/browser';
@@ -91,8 +90,7 @@ describe('the Lasana story in the browser', () => {
 
   it('the manager pools the harvest into a lot and publishes it', async () => {
     const page = await open(manager, DESKTOP, 'Agricultores de Lasana');
-    await expectAccessible(page, 'association-home');
-    await screenshotBoth(page, 'association-home');
+    await checkScreen(page, 'association-home');
     await page.getByRole('link', { name: 'Nuevo lote' }).click();
     await page.getByRole('heading', { level: 1, name: 'Nuevo lote' }).waitFor();
     await page.getByLabel('Producto').selectOption({ label: 'Zanahoria' });
@@ -101,8 +99,7 @@ describe('the Lasana story in the browser', () => {
     await page.getByLabel('Entrega desde').fill('2026-12-10');
     await page.getByLabel('Entrega hasta').fill('2026-12-20');
     await page.getByLabel('Lugar de entrega').fill('Sede de la asociación, Lasana');
-    await expectAccessible(page, 'lot-new');
-    await screenshotBoth(page, 'lot-new');
+    await checkScreen(page, 'lot-new');
     await page.getByRole('button', { name: 'Crear lote (borrador)' }).click();
     await page.getByRole('heading', { level: 1, name: /Zanahoria/ }).waitFor();
     lotUrl = new URL(page.url()).pathname;
@@ -117,16 +114,14 @@ describe('the Lasana story in the browser', () => {
     await page.getByText('abierto', { exact: true }).waitFor();
     const total = await page.locator('.figures div').filter({ hasText: 'Total' }).textContent();
     expect(total).toContain('2.400 kg');
-    await expectAccessible(page, 'lot-association');
-    await screenshotBoth(page, 'lot-association');
+    await checkScreen(page, 'lot-association');
   });
 
   let norteOfferPage: Page;
 
   it('two buyers offer, one from a phone', async () => {
     norteOfferPage = await open(norte.user, PHONE, 'Distribuidora del Norte');
-    await expectAccessible(norteOfferPage, 'buyer-home');
-    await screenshotBoth(norteOfferPage, 'buyer-home');
+    await checkScreen(norteOfferPage, 'buyer-home');
     await norteOfferPage
       .getByRole('link', { name: /Zanahoria/ })
       .first()
@@ -138,8 +133,7 @@ describe('the Lasana story in the browser', () => {
     await norteOfferPage.getByRole('button', { name: 'Enviar oferta' }).click();
 
     await norteOfferPage.getByText('200 $/kg').first().waitFor();
-    await expectAccessible(norteOfferPage, 'lot-buyer');
-    await screenshotBoth(norteOfferPage, 'lot-buyer');
+    await checkScreen(norteOfferPage, 'lot-buyer');
 
     const calamaPage = await open(calama.user, DESKTOP, 'Feria Calama');
     await calamaPage.goto(lotUrl);
@@ -152,8 +146,7 @@ describe('the Lasana story in the browser', () => {
     await priceError.waitFor();
     expect(await calamaPage.getByLabel('Precio por kg').getAttribute('aria-invalid')).toBe('true');
     expect(await calamaPage.getByLabel('Cantidad (kg)').inputValue()).toBe('800');
-    await expectAccessible(calamaPage, 'offer-refused');
-    await screenshotBoth(calamaPage, 'offer-refused');
+    await checkScreen(calamaPage, 'offer-refused');
     await calamaPage.getByLabel('Precio por kg').fill('210');
     await calamaPage.getByLabel('Cantidad (kg)').fill('800');
     await calamaPage.getByLabel('Vence').fill(tomorrowInSantiago());
@@ -195,8 +188,7 @@ describe('the Lasana story in the browser', () => {
       await phone.getByRole('link', { name: 'Votar una oferta' }).click();
       await phone.getByRole('heading', { level: 1, name: 'Votación de una oferta' }).waitFor();
       expect(new URL(phone.url()).pathname).toBe(approvalUrl);
-      await expectAccessible(phone, 'approval');
-      await screenshotBoth(phone, 'vote');
+      await checkScreen(phone, 'vote');
       await phone.getByRole('button', { name: 'Aprobar la venta' }).click();
       await phone.getByText('Su voto quedó registrado.').waitFor();
     }
@@ -248,8 +240,7 @@ describe('the Lasana story in the browser', () => {
     expect(await managerPage.getByText('Precio de cierre').textContent()).toContain('175 $/kg');
     const rows = managerPage.locator('#allocation ~ .table-wrap tbody tr');
     expect(await rows.count()).toBe(2);
-    await expectAccessible(managerPage, 'tender-allocation');
-    await screenshotBoth(managerPage, 'tender-allocation');
+    await checkScreen(managerPage, 'tender-allocation');
   });
 
   it('the API agrees with what the pages showed', async () => {
