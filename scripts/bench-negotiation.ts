@@ -21,7 +21,9 @@
  *
  * Only 127.0.0.1 is ever contacted, and the whole run is bounded in time.
  * Knobs (environment): BENCH_DURATION_S (15), BENCH_WARMUP_S (5), BENCH_CLIENTS ("8,50"),
- * BENCH_PROFILE ("auto" | "always" | "never"), BENCH_KEEP_DB=1 to keep the database.
+ * BENCH_PROFILE ("auto" | "always" | "never"), BENCH_KEEP_DB=1 to keep the database,
+ * BENCH_CPU_PROF=<dir> to record a V8 CPU profile of the measured app (this file preloaded
+ * with `node -r`; a .cpuprofile in that directory when the app stops, for Chrome DevTools).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -37,6 +39,7 @@ import {
 } from 'node:fs';
 import http from 'node:http';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import inspector from 'node:inspector';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +65,7 @@ const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '8,50')
   .filter((v) => Number.isInteger(v) && v > 0 && v <= 80);
 const PROFILE = process.env.BENCH_PROFILE ?? 'auto';
 const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 /** Everything (setup, app runs, two pgbench scripts, profile, cleanup) must end within this. */
 const DEADLINE_MS =
   (240 + CLIENT_COUNTS.length * (WARMUP_S + DURATION_S + 2 * (DURATION_S + 5)) + 60) * 1000;
@@ -189,10 +193,16 @@ async function startApp(
   const port = await freePort();
   const logFile = join(os.tmpdir(), `ayllu-bench-app-${options.tag}-${process.pid}.log`);
   const fd = openSync(logFile, 'w');
-  const args = options.probe ? ['-r', __filename, main] : [main];
+  const preload = options.probe || CPU_PROF_DIR !== undefined;
+  const args = preload ? ['-r', __filename, main] : [main];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...env, PORT: String(port), ...(options.probe ? { AYLLU_BENCH_PROBE: '1' } : {}) },
+    env: {
+      ...env,
+      PORT: String(port),
+      ...(options.probe ? { AYLLU_BENCH_PROBE: '1' } : {}),
+      ...(!options.probe && CPU_PROF_DIR ? { AYLLU_BENCH_CPU_PROF: CPU_PROF_DIR } : {}),
+    },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
@@ -1352,4 +1362,29 @@ if (require.main === module) {
   );
 } else if (process.env.AYLLU_BENCH_PROBE === '1') {
   installProbe();
+} else if (process.env.AYLLU_BENCH_CPU_PROF) {
+  startCpuProfile(process.env.AYLLU_BENCH_CPU_PROF);
+}
+
+/**
+ * `node --cpu-prof` writes its profile only on a normal exit, and Nest ends the process on
+ * SIGTERM by sending the signal again; so the profile is taken with the inspector and
+ * written when the first SIGTERM arrives (this listener also keeps the second from killing
+ * the process before the file is written).
+ */
+function startCpuProfile(dir: string): void {
+  const session = new inspector.Session();
+  session.connect();
+  session.post('Profiler.enable', () => session.post('Profiler.start'));
+  process.on('SIGTERM', () => {
+    session.post('Profiler.stop', (error, result) => {
+      if (!error) {
+        writeFileSync(
+          join(dir, `ayllu-app-${process.pid}.cpuprofile`),
+          JSON.stringify(result.profile),
+        );
+      }
+      process.exit(0);
+    });
+  });
 }

@@ -6,7 +6,7 @@ import { Clock } from '../../shared/clock';
 import { CommonErrors, DomainError, validationFailed } from '../../shared/errors/domain-error';
 import { JobQueue } from '../../shared/jobs/job-queue';
 import { dec, toDecimalString } from '../../shared/money';
-import { Outbox } from '../../shared/outbox/outbox.service';
+import { type NewOutboxEvent, Outbox } from '../../shared/outbox/outbox.service';
 import { type Page, paginate } from '../../shared/pagination/pagination';
 import { CatalogService } from '../catalog/catalog.service';
 import { CostingService } from '../costing/costing.service';
@@ -299,9 +299,9 @@ export class LotsService implements OnModuleInit {
   }
 
   async viewerOf(lot: Lot, user: AuthenticatedUser): Promise<LotViewer | null> {
-    const membership = await this.identity.membershipOf(user.id, lot.organizationId);
+    const membership = await this.identity.membershipOf(user, lot.organizationId);
     if (membership) return { side: 'association', roles: membership.roles };
-    const buyerOrganizationIds = await this.buyerOrganizationsOf(user.id);
+    const buyerOrganizationIds = await this.buyerOrganizationsOf(user);
     if (buyerOrganizationIds.length === 0) return null;
     if (lot.status === 'draft' || lot.status === 'cancelled') return null;
     if (lot.status !== 'open') {
@@ -314,7 +314,14 @@ export class LotsService implements OnModuleInit {
     return { side: 'buyer', organizationIds: buyerOrganizationIds };
   }
 
-  async buyerOrganizationsOf(userId: string): Promise<string[]> {
+  /** From the memberships loaded with the user when there are, else from the database. */
+  async buyerOrganizationsOf(user: AuthenticatedUser | string): Promise<string[]> {
+    if (typeof user !== 'string' && user.memberships) {
+      return user.memberships
+        .filter((membership) => membership.role === 'buyer_agent')
+        .map((membership) => membership.organizationId);
+    }
+    const userId = typeof user === 'string' ? user : user.id;
     const rows = await this.dataSource.query<{ organization_id: string }[]>(
       `SELECT organization_id FROM memberships WHERE user_id = $1 AND role = 'buyer_agent' ORDER BY created_at`,
       [userId],
@@ -343,7 +350,7 @@ export class LotsService implements OnModuleInit {
       [user.id],
     );
     const ownOrganizations = memberships.map((row) => row.organization_id);
-    const isBuyer = (await this.buyerOrganizationsOf(user.id)).length > 0;
+    const isBuyer = (await this.buyerOrganizationsOf(user)).length > 0;
     const builder = this.dataSource.getRepository(Lot).createQueryBuilder('lot');
     builder.where(`(lot.organizationId IN (:...own) ${isBuyer ? "OR lot.status = 'open'" : ''})`, {
       own: [...ownOrganizations, '00000000-0000-0000-0000-000000000000'],
@@ -467,13 +474,18 @@ export class LotsService implements OnModuleInit {
     type: string,
     payload: Record<string, unknown>,
   ): Promise<void> {
-    return this.outbox.record(manager, {
+    return this.outbox.record(manager, this.lotEvent(lot, type, payload));
+  }
+
+  /** An outbox event about the lot, for `recordEvent` or a caller writing it in its own SQL. */
+  lotEvent(lot: Lot, type: string, payload: Record<string, unknown>): NewOutboxEvent {
+    return {
       type,
       aggregateType: 'lot',
       aggregateId: lot.id,
       organizationId: lot.organizationId,
       payload: { lotId: lot.id, ...payload },
-    });
+    };
   }
 
   available(lot: Lot): string {

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { updateReturning } from '../database/update-returning';
 import { JobQueue } from '../jobs/job-queue';
 import { LOGGER } from '../logging/logger';
 import { OutboxEvent } from './outbox-event.entity';
@@ -18,6 +18,33 @@ export interface NewOutboxEvent {
   aggregateId?: string;
   organizationId?: string;
   payload: Record<string, unknown>;
+}
+
+/**
+ * The INSERT of a list of events as one statement with array parameters (numbered from
+ * `firstParameter`), for `record` and for callers that write their events inside a larger
+ * statement. `source`, when given, is a relation (a CTE of that statement) the events are
+ * inserted only if it has a row: `INSERT ... SELECT ... WHERE EXISTS (SELECT 1 FROM source)`.
+ */
+export function outboxInsert(
+  events: NewOutboxEvent[],
+  firstParameter: number,
+  source?: string,
+): { sql: string; parameters: unknown[] } {
+  const p = (i: number) => `$${firstParameter + i}`;
+  return {
+    sql:
+      `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, organization_id, payload) ` +
+      `SELECT * FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::uuid[], ${p(3)}::uuid[], ${p(4)}::jsonb[])` +
+      (source ? ` WHERE EXISTS (SELECT 1 FROM ${source})` : ''),
+    parameters: [
+      events.map((event) => event.type),
+      events.map((event) => event.aggregateType),
+      events.map((event) => event.aggregateId ?? null),
+      events.map((event) => event.organizationId ?? null),
+      events.map((event) => JSON.stringify(event.payload)),
+    ],
+  };
 }
 
 export type OutboxSubscriber = (event: OutboxEvent) => Promise<void>;
@@ -48,17 +75,8 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
   async record(manager: EntityManager, events: NewOutboxEvent | NewOutboxEvent[]): Promise<void> {
     const list = Array.isArray(events) ? events : [events];
     if (list.length === 0) return;
-    await manager.insert(
-      OutboxEvent,
-      list.map((event): QueryDeepPartialEntity<OutboxEvent> => ({
-        type: event.type,
-        aggregateType: event.aggregateType,
-        aggregateId: event.aggregateId ?? null,
-        organizationId: event.organizationId ?? null,
-        // jsonb: TypeORM's partial-entity type cannot express an open record.
-        payload: event.payload as QueryDeepPartialEntity<Record<string, unknown>>,
-      })),
-    );
+    const insert = outboxInsert(list, 1);
+    await manager.query(insert.sql, insert.parameters);
   }
 
   /** `*` receives every event type. */
@@ -100,26 +118,28 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
     await this.relaying;
   }
 
+  /**
+   * Claims and marks a batch in one statement, then enqueues it in one round trip; the mark
+   * commits only after the queue took the jobs, so a failed enqueue leaves them pending.
+   */
   private async relayBatch(): Promise<number> {
     if (!this.dataSource.isInitialized) return 0;
     return this.dataSource.transaction(async (manager) => {
-      const pending = await manager.query<{ id: string }[]>(
-        `SELECT id FROM outbox_events WHERE published_at IS NULL
-          ORDER BY occurred_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      const pending = await updateReturning<{ id: string }>(
+        manager,
+        `UPDATE outbox_events SET published_at = now()
+          WHERE id IN (SELECT id FROM outbox_events WHERE published_at IS NULL
+                        ORDER BY occurred_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING id`,
         [RELAY_BATCH],
       );
-      for (const { id } of pending) {
-        await this.jobs.enqueue(
-          DELIVER_JOB,
-          { eventId: id },
-          { jobId: `outbox-${id}`, attempts: 10 },
-        );
-      }
-      if (pending.length > 0) {
-        await manager.query(`UPDATE outbox_events SET published_at = now() WHERE id = ANY($1)`, [
-          pending.map((row) => row.id),
-        ]);
-      }
+      await this.jobs.enqueueMany(
+        DELIVER_JOB,
+        pending.map(({ id }) => ({
+          data: { eventId: id },
+          options: { jobId: `outbox-${id}`, attempts: 10 },
+        })),
+      );
       return pending.length;
     });
   }
