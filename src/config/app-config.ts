@@ -27,6 +27,12 @@ export interface AppConfig {
   /** Login attempts allowed per account, and per client address, in one window. */
   loginThrottle: { accountLimit: number; addressLimit: number; windowSeconds: number };
   shutdownTimeoutMs: number;
+  /**
+   * HTTP worker processes (node:cluster) sharing the port; 1 (the default) is one plain
+   * process. More than 1 needs DATABASE_URL (PGlite is one process) and JWT_SECRET (every
+   * worker must verify the others' tokens).
+   */
+  webConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +67,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD go together');
   }
 
+  const webConcurrency = integer(env, 'WEB_CONCURRENCY', 1, 1, 64);
+  if (webConcurrency > 1 && (!databaseUrl || !jwtSecret)) {
+    throw new ConfigError(
+      'WEB_CONCURRENCY above 1 needs DATABASE_URL (the embedded database is one process) and JWT_SECRET',
+    );
+  }
+
   const dataDir = env.DATA_DIR === 'memory://' ? 'memory://' : resolve(env.DATA_DIR ?? 'data');
 
   return {
@@ -89,6 +102,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       windowSeconds: integer(env, 'LOGIN_THROTTLE_WINDOW_SECONDS', 60, 1, 86400),
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 100, 120000),
+    webConcurrency,
   };
 }
 

@@ -10,6 +10,7 @@ import { dec, toDecimalString } from '../../shared/money';
 import { Outbox, outboxInsert } from '../../shared/outbox/outbox.service';
 import { entityColumns, hydrateEntity } from '../../shared/database/hydrate';
 import { updateReturning } from '../../shared/database/update-returning';
+import { sqlState } from '../../shared/database/postgres-errors';
 import { Organization } from '../identity/entities/organization.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { IdentityService } from '../identity/identity.service';
@@ -89,7 +90,12 @@ export class NegotiationService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.lots.setCatchUp((lotId) => this.catchUp(lotId));
+    this.lots.setCatchUp(
+      (lotId) => this.catchUp(lotId),
+      (lot, now) =>
+        `((${lot}.mechanism = 'tender' AND ${lot}.status = 'open' AND ${lot}.closes_at <= ${now})
+          OR ${lapsedHoldsOf(lot, now)})`,
+    );
     this.jobs.register<{ lotId: string }>(TENDER_CLOSE_JOB, async ({ lotId }) => {
       const lot = await this.dataSource.getRepository(Lot).findOneBy({ id: lotId });
       if (lot?.closesAt) await this.untilDue(lot.closesAt);
@@ -1137,11 +1143,13 @@ export class NegotiationService implements OnModuleInit {
   }
 
   /**
-   * The common acceptance in one statement inside a short transaction: the lot row is
-   * decremented by a conditional UPDATE (which takes its lock and refuses to oversell), the
-   * offer moves from pending to accepted only if that succeeded, and the deal, its history
-   * entry and its events are written by the same statement; the lock is then held for that
-   * statement and the COMMIT only. It applies when nothing needs deciding under the lock:
+   * The common acceptance in one autocommit statement: the lot row is decremented by a
+   * conditional UPDATE (which takes its lock and refuses to oversell), the offer moves from
+   * pending to accepted only if that succeeded, and the deal, its history entry and its
+   * events are written by the same statement, which aborts itself (ayllu_assert) if the
+   * lot was decremented but the offer was no longer pending; the lot row stays locked for
+   * that one statement, never across a round trip. It applies when nothing needs deciding
+   * under the lock:
    * no approval to ask for, no floor override to record, the whole offered quantity
    * available when read. Null means "take the careful path": something differs from what
    * was read (the statement changed nothing), or the case is not a common one.
@@ -1202,54 +1210,62 @@ export class NegotiationService implements OnModuleInit {
       10 + history.parameters.length,
       'deal',
     );
+    let row: { quantity_total: string; quantity_sold: string; quantity_held: string } | undefined;
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const [row] = await manager.query<
-          { quantity_total: string; quantity_sold: string; quantity_held: string }[]
-        >(
-          `WITH sold AS (
-             UPDATE lots SET quantity_sold = quantity_sold + $3
-              WHERE id = $2 AND status = 'open' AND mechanism = 'negotiation'
-                AND quantity_total - quantity_sold - quantity_held >= $3
-              RETURNING quantity_total, quantity_sold, quantity_held),
-           accepted AS (
-             UPDATE offers SET status = 'accepted', decided_at = $4
-              WHERE id = $1 AND status = 'pending' AND expires_at > $4
-                AND EXISTS (SELECT 1 FROM sold)
-              RETURNING id),
-           deal AS (
-             INSERT INTO deals (id, lot_id, offer_id, buyer_organization_id, price, quantity,
-                                currency, payment_terms_days, status, approval_id, created_at)
-             SELECT $5, $2, accepted.id, $6, $7, $3, $8, $9, 'confirmed', NULL, $4 FROM accepted
-             RETURNING id),
-           history AS (${history.sql}),
-           events AS (${events.sql})
-           SELECT sold.quantity_total, sold.quantity_sold, sold.quantity_held FROM sold, deal`,
-          [
-            offer.id,
-            lot.id,
-            quantity,
-            now,
-            deal.id,
-            deal.buyerOrganizationId,
-            deal.price,
-            deal.currency,
-            deal.paymentTermsDays,
-            ...history.parameters,
-            ...events.parameters,
-          ],
-        );
-        if (!row) throw new CarefulPathNeeded();
-        lot.quantityTotal = row.quantity_total;
-        lot.quantitySold = row.quantity_sold;
-        lot.quantityHeld = row.quantity_held;
-        await this.sellOutIfEmpty(manager, lot, now);
-        return deal;
-      });
+      [row] = await this.dataSource.query(
+        `WITH sold AS (
+           UPDATE lots SET quantity_sold = quantity_sold + $3
+            WHERE id = $2 AND status = 'open' AND mechanism = 'negotiation'
+              AND quantity_total - quantity_sold - quantity_held >= $3
+            RETURNING quantity_total, quantity_sold, quantity_held),
+         accepted AS (
+           UPDATE offers SET status = 'accepted', decided_at = $4
+            WHERE id = $1 AND status = 'pending' AND expires_at > $4
+              AND EXISTS (SELECT 1 FROM sold)
+            RETURNING id),
+         deal AS (
+           INSERT INTO deals (id, lot_id, offer_id, buyer_organization_id, price, quantity,
+                              currency, payment_terms_days, status, approval_id, created_at)
+           SELECT $5, $2, accepted.id, $6, $7, $3, $8, $9, 'confirmed', NULL, $4 FROM accepted
+           RETURNING id),
+         history AS (${history.sql}),
+         events AS (${events.sql})
+         SELECT sold.quantity_total, sold.quantity_sold, sold.quantity_held
+           FROM sold
+          WHERE ayllu_assert(EXISTS (SELECT 1 FROM deal), 'the offer changed since it was read')`,
+        [
+          offer.id,
+          lot.id,
+          quantity,
+          now,
+          deal.id,
+          deal.buyerOrganizationId,
+          deal.price,
+          deal.currency,
+          deal.paymentTermsDays,
+          ...history.parameters,
+          ...events.parameters,
+        ],
+      );
     } catch (error) {
-      if (error instanceof CarefulPathNeeded) return null;
+      // The offer was answered, or expired, between the read and the statement: nothing
+      // was written, and the careful path gives the caller the right refusal.
+      if (sqlState(error) === STATEMENT_ASSERT_FAILED) return null;
       throw error;
     }
+    if (!row) return null;
+    lot.quantityTotal = row.quantity_total;
+    lot.quantitySold = row.quantity_sold;
+    lot.quantityHeld = row.quantity_held;
+    if (dec(this.lots.available(lot)).isZero() && dec(lot.quantityHeld).isZero()) {
+      // Rare enough to pay for a second transaction: the lot under its lock again, so the
+      // sell-out is decided on what is there now (and done once).
+      await this.dataSource.transaction(async (manager) => {
+        const locked = await this.lots.lock(manager, lot.id);
+        if (locked.status === 'open') await this.sellOutIfEmpty(manager, locked, now);
+      });
+    }
+    return deal;
   }
 
   private async offerViewer(lot: Lot, offer: Offer, user: AuthenticatedUser): Promise<OfferViewer> {
@@ -1402,8 +1418,8 @@ function lapsedHoldsOf(alias: string, now: string): string {
                      AND (a.closes_at <= ${now} OR ao.expires_at <= ${now}))`;
 }
 
-/** Thrown inside the one-statement acceptance to roll it back and take the careful path. */
-class CarefulPathNeeded extends Error {}
+/** SQLSTATE of `ayllu_assert` (migration AddStatementAssert): the statement undid itself. */
+const STATEMENT_ASSERT_FAILED = 'AY001';
 
 function acceptedHistoryEvent(offer: Offer, deal: Deal, actor: string, at: Date) {
   return {
