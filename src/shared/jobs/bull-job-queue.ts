@@ -1,4 +1,4 @@
-import type { Job, JobOptions, Queue } from 'bull';
+import type { Job, Queue } from 'bull';
 import type { Logger } from 'pino';
 import {
   type EnqueueOptions,
@@ -51,34 +51,27 @@ export class BullJobQueue extends JobQueue {
     });
   }
 
-  async enqueue<T>(name: string, data: T, options: EnqueueOptions): Promise<void> {
-    await this.bounded(this.queue.add(name, data, jobOptions(options)));
-  }
-
-  /** One pipelined round trip to Redis for the whole batch (the outbox relay's case). */
-  override async enqueueMany<T>(
-    name: string,
-    jobs: { data: T; options: EnqueueOptions }[],
-  ): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.bounded(
-      this.queue.addBulk(
-        jobs.map(({ data, options }) => ({ name, data, opts: jobOptions(options) })),
-      ),
-    );
-  }
-
   /**
    * ioredis queues commands while Redis is away, so an add would wait for its return;
    * a bounded wait lets the caller (the outbox relay) fail fast and try again later.
    */
-  private async bounded(add: Promise<unknown>): Promise<void> {
+  async enqueue<T>(name: string, data: T, options: EnqueueOptions): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new QueueUnavailableError()), ENQUEUE_TIMEOUT_MS);
     });
     try {
-      await Promise.race([add, timeout]);
+      await Promise.race([
+        this.queue.add(name, data, {
+          jobId: options.jobId,
+          delay: options.delayMs ?? 0,
+          attempts: options.attempts ?? 3,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        }),
+        timeout,
+      ]);
     } finally {
       clearTimeout(timer);
     }
@@ -101,15 +94,4 @@ export class BullJobQueue extends JobQueue {
     // Waits for jobs in progress, then stops taking new ones and closes the connections.
     await this.queue.close();
   }
-}
-
-function jobOptions(options: EnqueueOptions): JobOptions {
-  return {
-    jobId: options.jobId,
-    delay: options.delayMs ?? 0,
-    attempts: options.attempts ?? 3,
-    backoff: { type: 'exponential', delay: 1000 },
-    removeOnComplete: true,
-    removeOnFail: 1000,
-  };
 }

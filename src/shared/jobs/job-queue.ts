@@ -22,10 +22,6 @@ export type QueueHealth = 'up' | 'down' | 'in-process';
 export abstract class JobQueue {
   abstract register<T>(name: string, handler: JobHandler<T>): void;
   abstract enqueue<T>(name: string, data: T, options: EnqueueOptions): Promise<void>;
-  /** Several jobs of one kind; a queue that can sends them in one round trip. */
-  async enqueueMany<T>(name: string, jobs: { data: T; options: EnqueueOptions }[]): Promise<void> {
-    for (const job of jobs) await this.enqueue(name, job.data, job.options);
-  }
   abstract health(): Promise<QueueHealth>;
   /** Stop taking jobs, wait for running ones, release connections. */
   abstract close(): Promise<void>;

@@ -6,7 +6,8 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { updateReturning } from '../database/update-returning';
 import { JobQueue } from '../jobs/job-queue';
 import { LOGGER } from '../logging/logger';
@@ -50,14 +51,18 @@ export function outboxInsert(
 export type OutboxSubscriber = (event: OutboxEvent) => Promise<void>;
 
 const DELIVER_JOB = 'outbox.deliver';
+
+interface DeliverJob {
+  eventIds: string[];
+}
 const RELAY_BATCH = 100;
 const RELAY_INTERVAL_MS = 1000;
 
 /**
  * Transactional outbox. `record` writes events with the caller's EntityManager, so they
  * commit or roll back with the change they describe. The relay moves committed events to
- * the job queue (one job per event, its id derived from the event's, so a relay that runs
- * twice enqueues once); a Redis outage leaves them in the table until the next relay.
+ * the job queue (one job per relay batch, its id derived from the events', so a relay that
+ * runs twice enqueues once); a Redis outage leaves them in the table until the next relay.
  * Delivery is at least once: subscribers dedupe by event id.
  */
 @Injectable()
@@ -106,7 +111,10 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
   }
 
   onModuleInit(): void {
-    this.jobs.register<{ eventId: string }>(DELIVER_JOB, (data) => this.deliver(data.eventId));
+    // `eventId`: a job of one event, as enqueued before batches (still queued after an upgrade).
+    this.jobs.register<DeliverJob & { eventId?: string }>(DELIVER_JOB, (data) =>
+      this.deliver(data.eventIds ?? (data.eventId ? [data.eventId] : [])),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -119,8 +127,10 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
   }
 
   /**
-   * Claims and marks a batch in one statement, then enqueues it in one round trip; the mark
-   * commits only after the queue took the jobs, so a failed enqueue leaves them pending.
+   * Claims and marks a batch in one statement and enqueues it as one job; the mark commits
+   * only after the queue took the job, so a failed enqueue leaves the events pending. The
+   * job id is derived from the batch's event ids: a relay that runs twice over the same
+   * events enqueues once.
    */
   private async relayBatch(): Promise<number> {
     if (!this.dataSource.isInitialized) return 0;
@@ -133,24 +143,34 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
           RETURNING id`,
         [RELAY_BATCH],
       );
-      await this.jobs.enqueueMany(
+      if (pending.length === 0) return 0;
+      const eventIds = pending.map((row) => row.id).sort();
+      const batch = createHash('sha256').update(eventIds.join(',')).digest('hex').slice(0, 32);
+      await this.jobs.enqueue<DeliverJob>(
         DELIVER_JOB,
-        pending.map(({ id }) => ({
-          data: { eventId: id },
-          options: { jobId: `outbox-${id}`, attempts: 10 },
-        })),
+        { eventIds },
+        { jobId: `outbox-${batch}`, attempts: 10 },
       );
       return pending.length;
     });
   }
 
-  private async deliver(eventId: string): Promise<void> {
-    const event = await this.dataSource.getRepository(OutboxEvent).findOneBy({ id: eventId });
-    if (!event) return;
-    const subscribers = [
-      ...(this.subscribers.get(event.type) ?? []),
-      ...(this.subscribers.get('*') ?? []),
-    ];
-    for (const subscriber of subscribers) await subscriber(event);
+  /**
+   * The events of a batch in the order they happened, each to its subscribers. A failure
+   * retries the whole batch; subscribers dedupe by event id, so the events already handled
+   * are handled again harmlessly (delivery is at least once either way).
+   */
+  private async deliver(eventIds: string[]): Promise<void> {
+    const events = await this.dataSource.getRepository(OutboxEvent).find({
+      where: { id: In(eventIds) },
+      order: { occurredAt: 'ASC', id: 'ASC' },
+    });
+    for (const event of events) {
+      const subscribers = [
+        ...(this.subscribers.get(event.type) ?? []),
+        ...(this.subscribers.get('*') ?? []),
+      ];
+      for (const subscriber of subscribers) await subscriber(event);
+    }
   }
 }
