@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { createApp } from './app.factory';
-import { ConfigError, loadConfig } from './config/app-config';
+import { type AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { createLogger } from './shared/logging/logger';
 
 async function main(): Promise<void> {
   let config;
@@ -12,6 +14,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+  if (config.webConcurrency > 1 && cluster.isPrimary) {
+    superviseWorkers(config);
+    return;
   }
   const started = Date.now();
   const { app, logger } = await createApp(config);
@@ -38,6 +44,39 @@ async function main(): Promise<void> {
     },
     'Ayllu is listening',
   );
+}
+
+/**
+ * WEB_CONCURRENCY > 1: this process only forks the HTTP workers (which share the port) and
+ * passes them the stop signal. The app is stateless between requests and every background
+ * duty (outbox relay, history chaining, jobs, migrations) is safe with several processes,
+ * so the workers need nothing from each other. A worker that dies stops them all: the
+ * process supervisor restarts the service whole, as it would a single process.
+ */
+function superviseWorkers(config: AppConfig): void {
+  const logger = createLogger(config.logLevel);
+  let stopping = false;
+  for (let i = 0; i < config.webConcurrency; i += 1) cluster.fork();
+  const stopAll = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal, workers: config.webConcurrency }, 'shutting down the workers');
+      stopAll(signal);
+      setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 1000).unref();
+    });
+  }
+  cluster.on('exit', (worker, code, signal) => {
+    if (!stopping) {
+      logger.error({ pid: worker.process.pid, code, signal }, 'a worker died; stopping them all');
+      process.exitCode = 1;
+      stopAll('SIGTERM');
+    }
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();
+  });
+  logger.info({ workers: config.webConcurrency }, 'started the HTTP workers');
 }
 
 main().catch((error: unknown) => {

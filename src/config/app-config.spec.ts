@@ -36,4 +36,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PLATFORM_ADMIN_EMAIL: 'a@b.cl' })).toThrow(/go together/);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/at least 32/);
   });
+
+  it('runs one process unless WEB_CONCURRENCY asks for workers, which need a real database', () => {
+    expect(loadConfig({}).webConcurrency).toBe(1);
+    expect(() => loadConfig({ WEB_CONCURRENCY: '2' })).toThrow(/needs DATABASE_URL/);
+    expect(
+      loadConfig({
+        WEB_CONCURRENCY: '2',
+        DATABASE_URL: 'postgres://x/y',
+        JWT_SECRET: 'x'.repeat(32),
+      }).webConcurrency,
+    ).toBe(2);
+  });
 });

@@ -31,6 +31,12 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Express's `trust proxy`: whose X-Forwarded-For is believed (the console's own calls come over loopback). */
   trustProxy: string;
+  /**
+   * HTTP worker processes (node:cluster) sharing the port; 1 (the default) is one plain
+   * process. More than 1 needs DATABASE_URL (PGlite is one process) and JWT_SECRET (every
+   * worker must verify the others' tokens).
+   */
+  webConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -63,6 +69,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const adminPassword = nonEmpty(env.PLATFORM_ADMIN_PASSWORD);
   if (Boolean(adminEmail) !== Boolean(adminPassword)) {
     throw new ConfigError('PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD go together');
+  }
+
+  const webConcurrency = integer(env, 'WEB_CONCURRENCY', 1, 1, 64);
+  if (webConcurrency > 1 && (!databaseUrl || !jwtSecret)) {
+    throw new ConfigError(
+      'WEB_CONCURRENCY above 1 needs DATABASE_URL (the embedded database is one process) and JWT_SECRET',
+    );
   }
 
   const dataDir = env.DATA_DIR === 'memory://' ? 'memory://' : resolve(env.DATA_DIR ?? 'data');
@@ -101,6 +114,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 100, 120000),
     trustProxy: nonEmpty(env.TRUST_PROXY) ?? 'loopback',
+    webConcurrency,
   };
 }
 

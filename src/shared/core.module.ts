@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import type { Logger } from 'pino';
@@ -22,7 +23,9 @@ export class CoreModule {
   ): DynamicModule {
     return {
       module: CoreModule,
-      imports: [JwtModule.register({ secret: config.jwtSecret })],
+      // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as
+      // a PEM public key on every verification (and fails), which costs a request a lot of CPU.
+      imports: [JwtModule.register({ secret: createSecretKey(Buffer.from(config.jwtSecret)) })],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },

@@ -261,4 +261,33 @@ describe('a sealed tender with a uniform clearing price', () => {
       allocations: [],
     });
   });
+
+  it('closes a tender past its time before listing it too: never listed as open', async () => {
+    const carrot = await productByCode(t.http, 'zanahoria');
+    const listed = await newLot(t.http, manager, association.id, carrot.id, {
+      mechanism: 'tender',
+      pricingRule: 'pay_as_bid',
+      closesAt: inClockHours(1).toISOString(),
+    });
+    const producer = await newProducer(t.http, manager, association.id, 'Familia Mamani');
+    await contribute(t.http, manager, listed.id, producer.id, '400');
+    await publish(t.http, manager, listed.id);
+    lotId = listed.id;
+    expect((await bid(b245, '245', '400', '100')).status).toBe(201);
+    const openFor = async (who: TestUser) =>
+      (await t.http.get('/api/v1/lots?status=open&limit=100').set(bearer(who)).expect(200)).body
+        .items as { id: string }[];
+    expect((await openFor(b245.user)).map((lot) => lot.id)).toContain(listed.id);
+    clock.advance(HOUR);
+
+    // Nothing read or wrote the lot since its close and no job ran: the lists close it.
+    expect((await openFor(b245.user)).map((lot) => lot.id)).not.toContain(listed.id);
+    expect((await openFor(manager)).map((lot) => lot.id)).not.toContain(listed.id);
+    const all = await t.http.get('/api/v1/lots?limit=100').set(bearer(manager)).expect(200);
+    expect(all.body.items.find((lot: { id: string }) => lot.id === listed.id)).toMatchObject({
+      status: 'sold',
+      quantitySold: '400',
+      quantityAvailable: '0',
+    });
+  });
 });

@@ -3,7 +3,13 @@ import * as argon2 from 'argon2';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { AccessDirectory, type AuthenticatedUser } from '../../shared/auth/access';
+import {
+  AccessDirectory,
+  type AuthenticatedUser,
+  membershipFrom,
+  type MembershipRoles,
+  type UserMembership,
+} from '../../shared/auth/access';
 import { TokenService } from '../../shared/auth/token.service';
 import { isUniqueViolation } from '../../shared/database/postgres-errors';
 import { DomainError } from '../../shared/errors/domain-error';
@@ -105,15 +111,50 @@ export class IdentityService extends AccessDirectory implements OnApplicationBoo
       .getOne();
   }
 
+  /** One query for the user and all its memberships: the guard runs it on every request. */
   async findUser(userId: string): Promise<AuthenticatedUser | null> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id: userId });
-    return user ? { id: user.id, email: user.email, isPlatformAdmin: user.isPlatformAdmin } : null;
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        email: string;
+        is_platform_admin: boolean;
+        organization_id: string | null;
+        kind: OrganizationKind | null;
+        role: OrganizationRole | null;
+      }[]
+    >(
+      `SELECT u.id, u.email, u.is_platform_admin, m.organization_id, o.kind, m.role
+         FROM users u
+         LEFT JOIN memberships m ON m.user_id = u.id
+         LEFT JOIN organizations o ON o.id = m.organization_id
+        WHERE u.id = $1
+        ORDER BY m.created_at, m.id`,
+      [userId],
+    );
+    if (rows.length === 0) return null;
+    const memberships: UserMembership[] = [];
+    for (const row of rows) {
+      if (row.organization_id !== null && row.kind !== null && row.role !== null) {
+        memberships.push({ organizationId: row.organization_id, kind: row.kind, role: row.role });
+      }
+    }
+    return {
+      id: rows[0].id,
+      email: rows[0].email,
+      isPlatformAdmin: rows[0].is_platform_admin,
+      memberships,
+    };
   }
 
+  /** From the memberships loaded with the user when there are, else from the database. */
   async membershipOf(
-    userId: string,
+    user: AuthenticatedUser | string,
     organizationId: string,
-  ): Promise<{ kind: OrganizationKind; roles: OrganizationRole[] } | null> {
+  ): Promise<MembershipRoles | null> {
+    if (typeof user !== 'string' && user.memberships) {
+      return membershipFrom(user.memberships, organizationId);
+    }
+    const userId = typeof user === 'string' ? user : user.id;
     const rows = await this.dataSource.query<{ kind: OrganizationKind; role: OrganizationRole }[]>(
       `SELECT o.kind, m.role FROM memberships m JOIN organizations o ON o.id = m.organization_id
         WHERE m.user_id = $1 AND m.organization_id = $2`,

@@ -7,20 +7,23 @@ import { Clock } from '../../shared/clock';
 import { CommonErrors, DomainError } from '../../shared/errors/domain-error';
 import { JobQueue } from '../../shared/jobs/job-queue';
 import { dec, toDecimalString } from '../../shared/money';
-import { Outbox } from '../../shared/outbox/outbox.service';
+import { Outbox, outboxInsert } from '../../shared/outbox/outbox.service';
+import { entityColumns, hydrateEntity } from '../../shared/database/hydrate';
 import { updateReturning } from '../../shared/database/update-returning';
+import { sqlState } from '../../shared/database/postgres-errors';
 import { Organization } from '../identity/entities/organization.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { IdentityService } from '../identity/identity.service';
 import type { OfferBenchmarkResponse } from '../market-prices/dto/market-price.dto';
 import { MarketPricesService } from '../market-prices/market-prices.service';
-import type { ApprovalPolicy, OrganizationRole } from '../identity/domain/roles';
+import type { ApprovalPolicy, FloorPolicy, OrganizationRole } from '../identity/domain/roles';
 import {
   assertQuantityRequestable,
   closingEvent,
   dealQuantity,
 } from '../pooling/domain/lot-quantities';
 import { Lot } from '../pooling/entities/lot.entity';
+import { historyInsert } from '../pooling/lot-history.service';
 import { LotsService, TENDER_CLOSE_JOB } from '../pooling/lots.service';
 import type {
   AcceptOfferRequest,
@@ -87,7 +90,12 @@ export class NegotiationService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.lots.setCatchUp((lotId) => this.catchUp(lotId));
+    this.lots.setCatchUp(
+      (lotId) => this.catchUp(lotId),
+      (lot, now) =>
+        `((${lot}.mechanism = 'tender' AND ${lot}.status = 'open' AND ${lot}.closes_at <= ${now})
+          OR ${lapsedHoldsOf(lot, now)})`,
+    );
     this.jobs.register<{ lotId: string }>(TENDER_CLOSE_JOB, async ({ lotId }) => {
       const lot = await this.dataSource.getRepository(Lot).findOneBy({ id: lotId });
       if (lot?.closesAt) await this.untilDue(lot.closesAt);
@@ -108,7 +116,15 @@ export class NegotiationService implements OnModuleInit {
     request: MakeOfferRequest,
   ): Promise<Offer> {
     const buyerOrganizationId = await this.buyerOrganizationFor(user, request.buyerOrganizationId);
-    await this.catchUp(lotId);
+    const read = await this.lotAndDue(lotId);
+    if (!read) throw notFound('lot');
+    if (read.lot.mechanism === 'negotiation' && !read.due) {
+      const offer = await this.offerAtOnce(read.lot, user, buyerOrganizationId, request);
+      await this.scheduleExpiry(offer);
+      this.outbox.kick();
+      return offer;
+    }
+    await this.catchUpIfDue(lotId, read.due);
     const now = this.clock.now();
     const offer = await this.dataSource.transaction(async (manager) => {
       const lot = await this.lotForOffer(manager, lotId);
@@ -182,8 +198,8 @@ export class NegotiationService implements OnModuleInit {
     user: AuthenticatedUser,
     request: CounterOfferRequest,
   ): Promise<Offer> {
-    const { party, lot: lotRef } = await this.partyFor(offerId, user);
-    await this.catchUp(lotRef.id);
+    const { party, lot: lotRef, due } = await this.partyFor(offerId, user);
+    await this.catchUpIfDue(lotRef.id, due);
     const now = this.clock.now();
     const floorPrice = party.side === 'association' ? await this.floorOf(lotRef) : null;
     const counter = await this.dataSource.transaction(async (manager) => {
@@ -271,11 +287,21 @@ export class NegotiationService implements OnModuleInit {
     user: AuthenticatedUser,
     request: AcceptOfferRequest,
   ): Promise<AcceptOutcome> {
-    const { party, lot: lotRef, offer: offerRef } = await this.partyFor(offerId, user);
-    await this.catchUp(lotRef.id);
+    const context = await this.partyFor(offerId, user);
+    const { party, lot: lotRef, offer: offerRef } = context;
+    const caughtUp = await this.catchUpIfDue(lotRef.id, context.due);
     const now = this.clock.now();
     decideOfferAction({ offer: offerRef, actor: party.side, action: 'accept', now });
-    const floorPrice = party.side === 'association' ? await this.floorOf(lotRef) : null;
+    // Most lots name no cost sheet: then there is no floor, and nothing more to read.
+    const floorPrice =
+      party.side === 'association' && context.hasCostSheets ? await this.floorOf(lotRef) : null;
+    if (!caughtUp) {
+      const deal = await this.acceptAtOnce(context, user, request, floorPrice, now);
+      if (deal) {
+        this.outbox.kick();
+        return { deal };
+      }
+    }
     const outcome = await this.dataSource.transaction(async (manager): Promise<AcceptOutcome> => {
       // What needs no lock is read first: the hot lot row is held for as few statements as
       // possible, since every sale of the lot queues on it.
@@ -364,7 +390,7 @@ export class NegotiationService implements OnModuleInit {
     const lotRef = await this.dataSource
       .getRepository(Lot)
       .findOneByOrFail({ id: approvalRef.lotId });
-    const membership = await this.identity.membershipOf(user.id, lotRef.organizationId);
+    const membership = await this.identity.membershipOf(user, lotRef.organizationId);
     if (!membership) throw notFound('approval');
     await this.catchUp(lotRef.id);
     const now = this.clock.now();
@@ -436,8 +462,7 @@ export class NegotiationService implements OnModuleInit {
     const found = await this.dataSource.getRepository(Approval).findOneBy({ id: approvalId });
     if (!found) throw notFound('approval');
     const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: found.lotId });
-    if (!(await this.identity.membershipOf(user.id, lot.organizationId)))
-      throw notFound('approval');
+    if (!(await this.identity.membershipOf(user, lot.organizationId))) throw notFound('approval');
     await this.catchUp(lot.id);
     const approval = await this.dataSource
       .getRepository(Approval)
@@ -472,8 +497,8 @@ export class NegotiationService implements OnModuleInit {
     const deal = await this.dataSource.getRepository(Deal).findOneBy({ id: dealId });
     if (!deal) throw notFound('deal');
     const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: deal.lotId });
-    const asAssociation = await this.identity.membershipOf(user.id, lot.organizationId);
-    const asBuyer = await this.identity.membershipOf(user.id, deal.buyerOrganizationId);
+    const asAssociation = await this.identity.membershipOf(user, lot.organizationId);
+    const asBuyer = await this.identity.membershipOf(user, deal.buyerOrganizationId);
     if (!asAssociation && !asBuyer) throw notFound('deal');
     return deal;
   }
@@ -505,32 +530,38 @@ export class NegotiationService implements OnModuleInit {
    * nothing to do.
    */
   async catchUp(lotId: string): Promise<void> {
-    const now = this.clock.now();
-    const [lot] = await this.dataSource.query<
-      {
-        mechanism: Lot['mechanism'];
-        status: Lot['status'];
-        closes_at: Date | null;
-        lapsed: boolean;
-      }[]
-    >(
-      `SELECT l.mechanism, l.status, l.closes_at,
-              EXISTS (SELECT 1 FROM approvals a JOIN offers o ON o.id = a.offer_id
-                       WHERE a.lot_id = l.id AND a.status = 'pending'
-                         AND (a.closes_at <= $2 OR o.expires_at <= $2)) AS lapsed
-         FROM lots l WHERE l.id = $1`,
-      [lotId, now],
-    );
-    if (!lot) return;
-    if (tenderCloseDue({ ...lot, closesAt: lot.closes_at }, now)) {
-      await this.closeTenderIfDue(lotId, 'system:lazy-close');
-    }
-    if (lot.lapsed) {
+    const read = await this.lotAndDue(lotId);
+    if (read) await this.catchUpIfDue(lotId, read.due);
+  }
+
+  /** Does the catch-up work `due` names (from a read of the lot); true when there was some. */
+  private async catchUpIfDue(lotId: string, due: CatchUpDue | null): Promise<boolean> {
+    if (!due) return false;
+    if (due.tenderClose) await this.closeTenderIfDue(lotId, 'system:lazy-close');
+    if (due.lapsedHolds) {
       await this.dataSource.transaction(async (manager) => {
-        await this.releaseLapsedHolds(manager, await this.lots.lock(manager, lotId), now);
+        await this.releaseLapsedHolds(
+          manager,
+          await this.lots.lock(manager, lotId),
+          this.clock.now(),
+        );
       });
       this.outbox.kick();
     }
+    return true;
+  }
+
+  /** The lot, and the catch-up work due on it (null when none), in one query. */
+  private async lotAndDue(lotId: string): Promise<{ lot: Lot; due: CatchUpDue | null } | null> {
+    const now = this.clock.now();
+    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT ${entityColumns(this.dataSource, Lot, 'l')}, ${lapsedHoldsOf('l', '$2')} AS lapsed
+         FROM lots l WHERE l.id = $1`,
+      [lotId, now],
+    );
+    if (!row) return null;
+    const lot = hydrateEntity(this.dataSource, Lot, 'l', row);
+    return { lot, due: catchUpDue(lot, row.lapsed === true, now) };
   }
 
   /** Under the lot's lock, so the job and the lazy path never both allocate. */
@@ -648,8 +679,8 @@ export class NegotiationService implements OnModuleInit {
     user: AuthenticatedUser,
     action: 'reject' | 'withdraw',
   ): Promise<Offer> {
-    const { party, lot: lotRef } = await this.partyFor(offerId, user);
-    await this.catchUp(lotRef.id);
+    const { party, lot: lotRef, due } = await this.partyFor(offerId, user);
+    await this.catchUpIfDue(lotRef.id, due);
     const now = this.clock.now();
     const offer = await this.dataSource.transaction(async (manager) => {
       const lot = await this.lots.lock(manager, lotRef.id);
@@ -880,28 +911,21 @@ export class NegotiationService implements OnModuleInit {
       now,
       approval?.id ?? null,
     );
-    await this.lots.appendHistory(manager, lot, [
-      {
-        type: 'offer.accepted',
-        at: now,
-        actor,
-        data: {
-          offerId: offer.id,
-          dealId: deal.id,
-          price: toDecimalString(deal.price),
-          quantity: toDecimalString(deal.quantity),
-        },
-      },
-    ]);
+    await this.lots.appendHistory(manager, lot, [acceptedHistoryEvent(offer, deal, actor, now)]);
     await this.lots.recordEvent(manager, lot, 'offer.accepted', {
       offerId: offer.id,
       dealId: deal.id,
     });
+    await this.sellOutIfEmpty(manager, lot, now);
+    return deal;
+  }
+
+  /** After a sale, under the lot's lock: nothing left and nothing held ends the selling. */
+  private async sellOutIfEmpty(manager: EntityManager, lot: Lot, now: Date): Promise<void> {
     if (dec(this.lots.available(lot)).isZero() && dec(lot.quantityHeld).isZero()) {
       await this.lots.transition(manager, lot, 'sell_out', now);
       await this.supersedeOpenOffers(manager, lot, now);
     }
-    return deal;
   }
 
   /** A sold-out lot can meet no other offer: they end, and their buyers hear so. */
@@ -950,15 +974,7 @@ export class NegotiationService implements OnModuleInit {
         createdAt: now,
       }),
     );
-    await this.lots.recordEvent(manager, lot, 'deal.created', {
-      dealId: deal.id,
-      buyerOrganizationId: deal.buyerOrganizationId,
-      productId: lot.productId,
-      price: toDecimalString(deal.price),
-      quantity: toDecimalString(deal.quantity),
-      currency: deal.currency,
-      unit: lot.unit,
-    });
+    await this.lots.recordEvent(manager, lot, 'deal.created', dealCreatedPayload(lot, deal));
     return deal;
   }
 
@@ -1006,36 +1022,264 @@ export class NegotiationService implements OnModuleInit {
     return offer;
   }
 
-  /** Resolved before any transaction opens: who the caller is for this offer, or NOT_FOUND. */
-  private async partyFor(
-    offerId: string,
-    user: AuthenticatedUser,
-  ): Promise<{ party: Party; lot: Lot; offer: Offer }> {
-    const offer = await this.dataSource.getRepository(Offer).findOneBy({ id: offerId });
-    if (!offer) throw notFound('offer');
-    const lot = await this.dataSource.getRepository(Lot).findOneByOrFail({ id: offer.lotId });
-    const membership = await this.identity.membershipOf(user.id, lot.organizationId);
+  /**
+   * Resolved before any transaction opens: who the caller is for this offer, or NOT_FOUND;
+   * with the offer, its lot and what acceptance needs to know of the association, all read
+   * in one query.
+   */
+  private async partyFor(offerId: string, user: AuthenticatedUser): Promise<OfferContext> {
+    const now = this.clock.now();
+    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT ${entityColumns(this.dataSource, Offer, 'o')}, ${entityColumns(this.dataSource, Lot, 'l')},
+              org.approval_policy, org.floor_policy,
+              ${lapsedHoldsOf('l', '$2')} AS lapsed,
+              EXISTS (SELECT 1 FROM lot_contributions c
+                       WHERE c.lot_id = l.id AND c.cost_sheet_id IS NOT NULL) AS has_cost_sheets,
+              EXISTS (SELECT 1 FROM approvals pa
+                       WHERE pa.offer_id = o.id AND pa.status = 'pending') AS approval_pending
+         FROM offers o
+         JOIN lots l ON l.id = o.lot_id
+         JOIN organizations org ON org.id = l.organization_id
+        WHERE o.id = $1`,
+      [offerId, now],
+    );
+    if (!row) throw notFound('offer');
+    const offer = hydrateEntity(this.dataSource, Offer, 'o', row);
+    const lot = hydrateEntity(this.dataSource, Lot, 'l', row);
+    const membership = await this.identity.membershipOf(user, lot.organizationId);
     const viewer = membership
       ? ({ kind: 'association', organizationId: lot.organizationId } as const)
       : await this.offerViewer(lot, offer, user);
     // A tender's bids stay sealed from the association until close, even by id.
-    assertOfferReadable(viewer, visibilityOf(lot), offer, this.clock.now());
-    if (!membership) return { party: { side: 'buyer' }, lot, offer };
-    return { party: { side: 'association', roles: membership.roles }, lot, offer };
+    assertOfferReadable(viewer, visibilityOf(lot), offer, now);
+    return {
+      party: membership ? { side: 'association', roles: membership.roles } : { side: 'buyer' },
+      lot,
+      offer,
+      due: catchUpDue(lot, row.lapsed === true, now),
+      approvalPolicy: row.approval_policy as ApprovalPolicy,
+      floorPolicy: row.floor_policy as FloorPolicy,
+      hasCostSheets: row.has_cost_sheets === true,
+      approvalPending: row.approval_pending === true,
+    };
+  }
+
+  /**
+   * A buyer's offer on an open negotiation lot in one statement: the offer, its history
+   * entry and its event commit together (one statement is one transaction), and nothing
+   * is locked, as before: acceptance checks the lot again.
+   */
+  private async offerAtOnce(
+    lot: Lot,
+    user: AuthenticatedUser,
+    buyerOrganizationId: string,
+    request: MakeOfferRequest,
+  ): Promise<Offer> {
+    const now = this.clock.now();
+    assertNegotiable(lot);
+    const terms = validateOfferTerms(request, now);
+    assertQuantityRequestable({
+      requested: terms.quantity,
+      quantityAvailable: this.lots.available(lot),
+      minOrderQuantity: lot.minOrderQuantity,
+    });
+    const id = randomUUID();
+    const offer = this.dataSource.manager.create(Offer, {
+      id,
+      lotId: lot.id,
+      buyerOrganizationId,
+      threadId: id,
+      parentOfferId: null,
+      kind: 'offer',
+      madeBy: 'buyer',
+      madeByUserId: user.id,
+      price: terms.price,
+      quantity: terms.quantity,
+      minQuantity: terms.minQuantity,
+      paymentTermsDays: terms.paymentTermsDays,
+      expiresAt: terms.expiresAt,
+      status: 'pending',
+      createdAt: now,
+      decidedAt: null,
+      decidedByUserId: null,
+    });
+    const history = historyInsert(
+      lot.id,
+      [{ type: 'offer.received', at: now, actor: user.id, data: offerTermsData(offer) }],
+      11,
+      'offer',
+    );
+    const events = outboxInsert(
+      [this.lots.lotEvent(lot, 'offer.received', { offerId: id, buyerOrganizationId })],
+      11 + history.parameters.length,
+      'offer',
+    );
+    await this.dataSource.query(
+      `WITH offer AS (
+         INSERT INTO offers (id, lot_id, buyer_organization_id, thread_id, parent_offer_id, kind,
+                             made_by, made_by_user_id, price, quantity, min_quantity,
+                             payment_terms_days, expires_at, status, created_at)
+         VALUES ($1, $2, $3, $1, NULL, 'offer', 'buyer', $4, $5, $6, $7, $8, $9, 'pending', $10)
+         RETURNING id),
+       history AS (${history.sql}),
+       events AS (${events.sql})
+       SELECT id FROM offer`,
+      [
+        id,
+        lot.id,
+        buyerOrganizationId,
+        user.id,
+        offer.price,
+        offer.quantity,
+        offer.minQuantity,
+        offer.paymentTermsDays,
+        offer.expiresAt,
+        now,
+        ...history.parameters,
+        ...events.parameters,
+      ],
+    );
+    return offer;
+  }
+
+  /**
+   * The common acceptance in one autocommit statement: the lot row is decremented by a
+   * conditional UPDATE (which takes its lock and refuses to oversell), the offer moves from
+   * pending to accepted only if that succeeded, and the deal, its history entry and its
+   * events are written by the same statement, which aborts itself (ayllu_assert) if the
+   * lot was decremented but the offer was no longer pending; the lot row stays locked for
+   * that one statement, never across a round trip. It applies when nothing needs deciding
+   * under the lock:
+   * no approval to ask for, no floor override to record, the whole offered quantity
+   * available when read. Null means "take the careful path": something differs from what
+   * was read (the statement changed nothing), or the case is not a common one.
+   */
+  private async acceptAtOnce(
+    context: OfferContext,
+    user: AuthenticatedUser,
+    request: AcceptOfferRequest,
+    floorPrice: string | null,
+    now: Date,
+  ): Promise<Deal | null> {
+    const { party, lot, offer } = context;
+    if (party.side === 'association') {
+      if (context.approvalPolicy !== 'manager' || context.approvalPending) return null;
+      if (!party.roles.some((role) => ACCEPTING_ROLES.manager.includes(role))) return null;
+    }
+    if (lot.mechanism !== 'negotiation' || lot.status !== 'open') return null;
+    if (dec(offer.quantity).greaterThan(this.lots.available(lot))) return null;
+    if (party.side === 'association') {
+      const floor = guardFloor({
+        price: offer.price,
+        floorPrice,
+        policy: context.floorPolicy,
+        overrideReason: request.overrideReason,
+      });
+      if (floor.override) return null;
+    }
+    const quantity = dealQuantity({
+      offerQuantity: offer.quantity,
+      offerMinQuantity: offer.minQuantity,
+      quantityAvailable: this.lots.available(lot),
+      minOrderQuantity: lot.minOrderQuantity,
+    });
+    const deal = this.dataSource.manager.create(Deal, {
+      id: randomUUID(),
+      lotId: lot.id,
+      offerId: offer.id,
+      buyerOrganizationId: offer.buyerOrganizationId,
+      price: offer.price,
+      quantity,
+      currency: lot.currency,
+      paymentTermsDays: offer.paymentTermsDays,
+      status: 'confirmed',
+      approvalId: null,
+      createdAt: now,
+    });
+    const history = historyInsert(
+      lot.id,
+      [acceptedHistoryEvent(offer, deal, user.id, now)],
+      10,
+      'deal',
+    );
+    const events = outboxInsert(
+      [
+        this.lots.lotEvent(lot, 'deal.created', dealCreatedPayload(lot, deal)),
+        this.lots.lotEvent(lot, 'offer.accepted', { offerId: offer.id, dealId: deal.id }),
+      ],
+      10 + history.parameters.length,
+      'deal',
+    );
+    let row: { quantity_total: string; quantity_sold: string; quantity_held: string } | undefined;
+    try {
+      [row] = await this.dataSource.query(
+        `WITH sold AS (
+           UPDATE lots SET quantity_sold = quantity_sold + $3
+            WHERE id = $2 AND status = 'open' AND mechanism = 'negotiation'
+              AND quantity_total - quantity_sold - quantity_held >= $3
+            RETURNING quantity_total, quantity_sold, quantity_held),
+         accepted AS (
+           UPDATE offers SET status = 'accepted', decided_at = $4
+            WHERE id = $1 AND status = 'pending' AND expires_at > $4
+              AND EXISTS (SELECT 1 FROM sold)
+            RETURNING id),
+         deal AS (
+           INSERT INTO deals (id, lot_id, offer_id, buyer_organization_id, price, quantity,
+                              currency, payment_terms_days, status, approval_id, created_at)
+           SELECT $5, $2, accepted.id, $6, $7, $3, $8, $9, 'confirmed', NULL, $4 FROM accepted
+           RETURNING id),
+         history AS (${history.sql}),
+         events AS (${events.sql})
+         SELECT sold.quantity_total, sold.quantity_sold, sold.quantity_held
+           FROM sold
+          WHERE ayllu_assert(EXISTS (SELECT 1 FROM deal), 'the offer changed since it was read')`,
+        [
+          offer.id,
+          lot.id,
+          quantity,
+          now,
+          deal.id,
+          deal.buyerOrganizationId,
+          deal.price,
+          deal.currency,
+          deal.paymentTermsDays,
+          ...history.parameters,
+          ...events.parameters,
+        ],
+      );
+    } catch (error) {
+      // The offer was answered, or expired, between the read and the statement: nothing
+      // was written, and the careful path gives the caller the right refusal.
+      if (sqlState(error) === STATEMENT_ASSERT_FAILED) return null;
+      throw error;
+    }
+    if (!row) return null;
+    lot.quantityTotal = row.quantity_total;
+    lot.quantitySold = row.quantity_sold;
+    lot.quantityHeld = row.quantity_held;
+    if (dec(this.lots.available(lot)).isZero() && dec(lot.quantityHeld).isZero()) {
+      // Rare enough to pay for a second transaction: the lot under its lock again, so the
+      // sell-out is decided on what is there now (and done once).
+      await this.dataSource.transaction(async (manager) => {
+        const locked = await this.lots.lock(manager, lot.id);
+        if (locked.status === 'open') await this.sellOutIfEmpty(manager, locked, now);
+      });
+    }
+    return deal;
   }
 
   private async offerViewer(lot: Lot, offer: Offer, user: AuthenticatedUser): Promise<OfferViewer> {
-    if (await this.identity.membershipOf(user.id, lot.organizationId)) {
+    if (await this.identity.membershipOf(user, lot.organizationId)) {
       return { kind: 'association', organizationId: lot.organizationId };
     }
-    const buyer = await this.identity.membershipOf(user.id, offer.buyerOrganizationId);
+    const buyer = await this.identity.membershipOf(user, offer.buyerOrganizationId);
     if (buyer?.roles.includes('buyer_agent'))
       return { kind: 'buyer', organizationId: offer.buyerOrganizationId };
     throw notFound('offer');
   }
 
   private async buyerOrganizationFor(user: AuthenticatedUser, requested?: string): Promise<string> {
-    const organizations = await this.lots.buyerOrganizationsOf(user.id);
+    const organizations = await this.lots.buyerOrganizationsOf(user);
     if (organizations.length === 0) {
       throw new DomainError(CommonErrors.FORBIDDEN, 'only a buyer agent makes offers');
     }
@@ -1141,6 +1385,65 @@ function visibilityOf(lot: Lot) {
     mechanism: lot.mechanism,
     status: lot.status,
     closesAt: lot.closesAt,
+  };
+}
+
+/** What `partyFor` reads about an offer, its lot and the lot's association in one query. */
+interface OfferContext {
+  party: Party;
+  lot: Lot;
+  offer: Offer;
+  due: CatchUpDue | null;
+  approvalPolicy: ApprovalPolicy;
+  floorPolicy: FloorPolicy;
+  hasCostSheets: boolean;
+  approvalPending: boolean;
+}
+
+/** Catch-up work due on a lot when it was read. */
+interface CatchUpDue {
+  tenderClose: boolean;
+  lapsedHolds: boolean;
+}
+
+function catchUpDue(lot: Lot, lapsedHolds: boolean, now: Date): CatchUpDue | null {
+  const tenderClose = tenderCloseDue(lot, now);
+  return tenderClose || lapsedHolds ? { tenderClose, lapsedHolds } : null;
+}
+
+/** SQL: does the lot `alias` have pending approvals past their time, or whose offer expired. */
+function lapsedHoldsOf(alias: string, now: string): string {
+  return `EXISTS (SELECT 1 FROM approvals a JOIN offers ao ON ao.id = a.offer_id
+                   WHERE a.lot_id = ${alias}.id AND a.status = 'pending'
+                     AND (a.closes_at <= ${now} OR ao.expires_at <= ${now}))`;
+}
+
+/** SQLSTATE of `ayllu_assert` (migration AddStatementAssert): the statement undid itself. */
+const STATEMENT_ASSERT_FAILED = 'AY001';
+
+function acceptedHistoryEvent(offer: Offer, deal: Deal, actor: string, at: Date) {
+  return {
+    type: 'offer.accepted',
+    at,
+    actor,
+    data: {
+      offerId: offer.id,
+      dealId: deal.id,
+      price: toDecimalString(deal.price),
+      quantity: toDecimalString(deal.quantity),
+    },
+  };
+}
+
+function dealCreatedPayload(lot: Lot, deal: Deal) {
+  return {
+    dealId: deal.id,
+    buyerOrganizationId: deal.buyerOrganizationId,
+    productId: lot.productId,
+    price: toDecimalString(deal.price),
+    quantity: toDecimalString(deal.quantity),
+    currency: deal.currency,
+    unit: lot.unit,
   };
 }
 

@@ -25,6 +25,37 @@ export interface NewHistoryEvent {
   data: JsonValue;
 }
 
+/**
+ * The staging INSERT of a lot's events as one statement with array parameters (numbered
+ * from `firstParameter`), for `append` and for callers that stage events inside a larger
+ * statement; with `source`, only if that relation (a CTE of the statement) has a row.
+ * Rows keep the order of `events` (unnest WITH ORDINALITY), which the chain follows.
+ */
+export function historyInsert(
+  lotId: string,
+  events: NewHistoryEvent[],
+  firstParameter: number,
+  source?: string,
+): { sql: string; parameters: unknown[] } {
+  const p = (i: number) => `$${firstParameter + i}`;
+  return {
+    sql:
+      `INSERT INTO lot_history_pending (lot_id, type, at, actor, data) ` +
+      `SELECT ${p(0)}::uuid, e.type, e.at, e.actor, e.data ` +
+      `FROM unnest(${p(1)}::text[], ${p(2)}::timestamptz[], ${p(3)}::text[], ${p(4)}::jsonb[]) ` +
+      `WITH ORDINALITY AS e(type, at, actor, data, n)` +
+      (source ? ` WHERE EXISTS (SELECT 1 FROM ${source})` : '') +
+      ` ORDER BY e.n`,
+    parameters: [
+      lotId,
+      events.map((event) => event.type),
+      events.map((event) => event.at),
+      events.map((event) => event.actor),
+      events.map((event) => JSON.stringify(event.data)),
+    ],
+  };
+}
+
 const CHAIN_INTERVAL_MS = 1000;
 const LOTS_PER_PASS = 100;
 
@@ -47,16 +78,8 @@ export class LotHistory implements OnApplicationBootstrap, BeforeApplicationShut
 
   async append(manager: EntityManager, lotId: string, events: NewHistoryEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const values: unknown[] = [];
-    const rows = events.map((event, i) => {
-      values.push(lotId, event.type, event.at, event.actor, JSON.stringify(event.data));
-      const p = i * 5;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
-    });
-    await manager.query(
-      `INSERT INTO lot_history_pending (lot_id, type, at, actor, data) VALUES ${rows.join(', ')}`,
-      values,
-    );
+    const insert = historyInsert(lotId, events, 1);
+    await manager.query(insert.sql, insert.parameters);
   }
 
   /** Moves the lot's staged events onto its chain; returns the head after them. */

@@ -6,7 +6,7 @@ import { Clock } from '../../shared/clock';
 import { CommonErrors, DomainError, validationFailed } from '../../shared/errors/domain-error';
 import { JobQueue } from '../../shared/jobs/job-queue';
 import { dec, toDecimalString } from '../../shared/money';
-import { Outbox } from '../../shared/outbox/outbox.service';
+import { type NewOutboxEvent, Outbox } from '../../shared/outbox/outbox.service';
 import { type Page, paginate } from '../../shared/pagination/pagination';
 import { CatalogService } from '../catalog/catalog.service';
 import { CostingService } from '../costing/costing.service';
@@ -44,9 +44,16 @@ export type LotViewer =
  */
 export type LotCatchUp = (lotId: string) => Promise<void>;
 
+/**
+ * The SQL condition, on the lot row aliased `lot`, that catch-up work is due on it at the
+ * instant in parameter `now` ("$3"): how a list finds the lots to catch up in one query.
+ */
+export type LotCatchUpDue = (lot: string, now: string) => string;
+
 @Injectable()
 export class LotsService implements OnModuleInit {
   private catchUp: LotCatchUp = () => Promise.resolve();
+  private catchUpDue: LotCatchUpDue = () => 'false';
 
   constructor(
     private readonly dataSource: DataSource,
@@ -69,8 +76,9 @@ export class LotsService implements OnModuleInit {
     });
   }
 
-  setCatchUp(catchUp: LotCatchUp): void {
+  setCatchUp(catchUp: LotCatchUp, due: LotCatchUpDue): void {
     this.catchUp = catchUp;
+    this.catchUpDue = due;
   }
 
   async create(
@@ -313,9 +321,9 @@ export class LotsService implements OnModuleInit {
   }
 
   async viewerOf(lot: Lot, user: AuthenticatedUser): Promise<LotViewer | null> {
-    const membership = await this.identity.membershipOf(user.id, lot.organizationId);
+    const membership = await this.identity.membershipOf(user, lot.organizationId);
     if (membership) return { side: 'association', roles: membership.roles };
-    const buyerOrganizationIds = await this.buyerOrganizationsOf(user.id);
+    const buyerOrganizationIds = await this.buyerOrganizationsOf(user);
     if (buyerOrganizationIds.length === 0) return null;
     if (lot.status === 'draft' || lot.status === 'cancelled') return null;
     if (lot.status !== 'open') {
@@ -328,7 +336,14 @@ export class LotsService implements OnModuleInit {
     return { side: 'buyer', organizationIds: buyerOrganizationIds };
   }
 
-  async buyerOrganizationsOf(userId: string): Promise<string[]> {
+  /** From the memberships loaded with the user when there are, else from the database. */
+  async buyerOrganizationsOf(user: AuthenticatedUser | string): Promise<string[]> {
+    if (typeof user !== 'string' && user.memberships) {
+      return user.memberships
+        .filter((membership) => membership.role === 'buyer_agent')
+        .map((membership) => membership.organizationId);
+    }
+    const userId = typeof user === 'string' ? user : user.id;
     const rows = await this.dataSource.query<{ organization_id: string }[]>(
       `SELECT organization_id FROM memberships WHERE user_id = $1 AND role = 'buyer_agent' ORDER BY created_at`,
       [userId],
@@ -346,21 +361,29 @@ export class LotsService implements OnModuleInit {
     });
   }
 
-  /** Associations' members see their own lots; buyer agents see open lots. */
+  /**
+   * Associations' members see their own lots; buyer agents see open lots. Like a read of
+   * one lot, the list first catches up the lots it could show that have work due (a tender
+   * past its close, lapsed holds), so it never shows a closed tender as open or a stale
+   * quantity; one query finds them, and there are none while the jobs keep up.
+   */
   async list(
     user: AuthenticatedUser,
     query: LotListQuery,
   ): Promise<Page<{ lot: Lot; side: LotViewer['side'] }>> {
-    const memberships = await this.dataSource.query<{ organization_id: string }[]>(
-      `SELECT DISTINCT m.organization_id FROM memberships m JOIN organizations o ON o.id = m.organization_id
-        WHERE m.user_id = $1 AND o.kind = 'association'`,
-      [user.id],
+    const ownOrganizations = await this.associationsOf(user);
+    const isBuyer = (await this.buyerOrganizationsOf(user)).length > 0;
+    const own = [...ownOrganizations, '00000000-0000-0000-0000-000000000000'];
+    const due = await this.dataSource.query<{ id: string }[]>(
+      `SELECT lot.id FROM lots lot
+        WHERE (lot.organization_id = ANY($1::uuid[]) OR ($2 AND lot.status = 'open'))
+          AND ${this.catchUpDue('lot', '$3')}`,
+      [own, isBuyer, this.clock.now()],
     );
-    const ownOrganizations = memberships.map((row) => row.organization_id);
-    const isBuyer = (await this.buyerOrganizationsOf(user.id)).length > 0;
+    for (const { id } of due) await this.catchUp(id);
     const builder = this.dataSource.getRepository(Lot).createQueryBuilder('lot');
     builder.where(`(lot.organizationId IN (:...own) ${isBuyer ? "OR lot.status = 'open'" : ''})`, {
-      own: [...ownOrganizations, '00000000-0000-0000-0000-000000000000'],
+      own,
     });
     if (query.status) builder.andWhere('lot.status = :status', { status: query.status });
     if (query.productId)
@@ -379,6 +402,23 @@ export class LotsService implements OnModuleInit {
       })),
       nextCursor: page.nextCursor,
     };
+  }
+
+  /** The associations the user is a member of. */
+  private async associationsOf(user: AuthenticatedUser): Promise<string[]> {
+    if (user.memberships) {
+      return [
+        ...new Set(
+          user.memberships.filter((m) => m.kind === 'association').map((m) => m.organizationId),
+        ),
+      ];
+    }
+    const rows = await this.dataSource.query<{ organization_id: string }[]>(
+      `SELECT DISTINCT m.organization_id FROM memberships m JOIN organizations o ON o.id = m.organization_id
+        WHERE m.user_id = $1 AND o.kind = 'association'`,
+      [user.id],
+    );
+    return rows.map((row) => row.organization_id);
   }
 
   /** The association's view: contributions and the floor from their cost sheets. */
@@ -481,13 +521,18 @@ export class LotsService implements OnModuleInit {
     type: string,
     payload: Record<string, unknown>,
   ): Promise<void> {
-    return this.outbox.record(manager, {
+    return this.outbox.record(manager, this.lotEvent(lot, type, payload));
+  }
+
+  /** An outbox event about the lot, for `recordEvent` or a caller writing it in its own SQL. */
+  lotEvent(lot: Lot, type: string, payload: Record<string, unknown>): NewOutboxEvent {
+    return {
       type,
       aggregateType: 'lot',
       aggregateId: lot.id,
       organizationId: lot.organizationId,
       payload: { lotId: lot.id, ...payload },
-    });
+    };
   }
 
   available(lot: Lot): string {

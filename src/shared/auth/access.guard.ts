@@ -74,7 +74,7 @@ export class AccessGuard implements CanActivate {
       ? await this.resolver.organizationOf(rule.resource, id)
       : id;
     if (!organizationId) throw notFound();
-    const membership = await this.directory.membershipOf(req.user.id, organizationId);
+    const membership = await this.directory.membershipOf(req.user, organizationId);
     if (!membership) throw notFound();
     if (rule.roles !== 'any' && !membership.roles.some((role) => rule.roles.includes(role))) {
       throw forbidden(`this needs one of the roles: ${rule.roles.join(', ')}`);

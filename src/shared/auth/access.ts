@@ -6,6 +6,31 @@ export interface AuthenticatedUser {
   id: string;
   email: string;
   isPlatformAdmin: boolean;
+  /**
+   * Every membership of the user, read by the access guard in the same query as the user
+   * (oldest first): a request answers its membership questions from here instead of asking
+   * the database again. Absent when the user was not loaded by the guard (a script calling a
+   * service directly); then the questions go to the database.
+   */
+  memberships?: readonly UserMembership[];
+}
+
+export interface UserMembership {
+  organizationId: string;
+  kind: OrganizationKind;
+  role: OrganizationRole;
+}
+
+export type MembershipRoles = { kind: OrganizationKind; roles: OrganizationRole[] };
+
+/** The user's roles in one organisation from the loaded memberships; null when none. */
+export function membershipFrom(
+  memberships: readonly UserMembership[],
+  organizationId: string,
+): MembershipRoles | null {
+  const rows = memberships.filter((m) => m.organizationId === organizationId);
+  if (rows.length === 0) return null;
+  return { kind: rows[0].kind, roles: rows.map((row) => row.role) };
 }
 
 /** What the access guard established for an organisation-scoped route. */
@@ -54,9 +79,10 @@ export type AccessRule =
  * shared guard does not reach into another module's tables.
  */
 export abstract class AccessDirectory {
+  /** The user with its memberships loaded. */
   abstract findUser(userId: string): Promise<AuthenticatedUser | null>;
   abstract membershipOf(
-    userId: string,
+    user: AuthenticatedUser | string,
     organizationId: string,
-  ): Promise<{ kind: OrganizationKind; roles: OrganizationRole[] } | null>;
+  ): Promise<MembershipRoles | null>;
 }

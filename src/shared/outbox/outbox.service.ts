@@ -6,8 +6,9 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { createHash } from 'node:crypto';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { updateReturning } from '../database/update-returning';
 import { JobQueue } from '../jobs/job-queue';
 import { LOGGER } from '../logging/logger';
 import { OutboxEvent } from './outbox-event.entity';
@@ -20,17 +21,48 @@ export interface NewOutboxEvent {
   payload: Record<string, unknown>;
 }
 
+/**
+ * The INSERT of a list of events as one statement with array parameters (numbered from
+ * `firstParameter`), for `record` and for callers that write their events inside a larger
+ * statement. `source`, when given, is a relation (a CTE of that statement) the events are
+ * inserted only if it has a row: `INSERT ... SELECT ... WHERE EXISTS (SELECT 1 FROM source)`.
+ */
+export function outboxInsert(
+  events: NewOutboxEvent[],
+  firstParameter: number,
+  source?: string,
+): { sql: string; parameters: unknown[] } {
+  const p = (i: number) => `$${firstParameter + i}`;
+  return {
+    sql:
+      `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, organization_id, payload) ` +
+      `SELECT * FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::uuid[], ${p(3)}::uuid[], ${p(4)}::jsonb[])` +
+      (source ? ` WHERE EXISTS (SELECT 1 FROM ${source})` : ''),
+    parameters: [
+      events.map((event) => event.type),
+      events.map((event) => event.aggregateType),
+      events.map((event) => event.aggregateId ?? null),
+      events.map((event) => event.organizationId ?? null),
+      events.map((event) => JSON.stringify(event.payload)),
+    ],
+  };
+}
+
 export type OutboxSubscriber = (event: OutboxEvent) => Promise<void>;
 
 const DELIVER_JOB = 'outbox.deliver';
+
+interface DeliverJob {
+  eventIds: string[];
+}
 const RELAY_BATCH = 100;
 const RELAY_INTERVAL_MS = 1000;
 
 /**
  * Transactional outbox. `record` writes events with the caller's EntityManager, so they
  * commit or roll back with the change they describe. The relay moves committed events to
- * the job queue (one job per event, its id derived from the event's, so a relay that runs
- * twice enqueues once); a Redis outage leaves them in the table until the next relay.
+ * the job queue (one job per relay batch, its id derived from the events', so a relay that
+ * runs twice enqueues once); a Redis outage leaves them in the table until the next relay.
  * Delivery is at least once: subscribers dedupe by event id.
  */
 @Injectable()
@@ -48,17 +80,8 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
   async record(manager: EntityManager, events: NewOutboxEvent | NewOutboxEvent[]): Promise<void> {
     const list = Array.isArray(events) ? events : [events];
     if (list.length === 0) return;
-    await manager.insert(
-      OutboxEvent,
-      list.map((event): QueryDeepPartialEntity<OutboxEvent> => ({
-        type: event.type,
-        aggregateType: event.aggregateType,
-        aggregateId: event.aggregateId ?? null,
-        organizationId: event.organizationId ?? null,
-        // jsonb: TypeORM's partial-entity type cannot express an open record.
-        payload: event.payload as QueryDeepPartialEntity<Record<string, unknown>>,
-      })),
-    );
+    const insert = outboxInsert(list, 1);
+    await manager.query(insert.sql, insert.parameters);
   }
 
   /** `*` receives every event type. */
@@ -88,7 +111,10 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
   }
 
   onModuleInit(): void {
-    this.jobs.register<{ eventId: string }>(DELIVER_JOB, (data) => this.deliver(data.eventId));
+    // `eventId`: a job of one event, as enqueued before batches (still queued after an upgrade).
+    this.jobs.register<DeliverJob & { eventId?: string }>(DELIVER_JOB, (data) =>
+      this.deliver(data.eventIds ?? (data.eventId ? [data.eventId] : [])),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -100,37 +126,51 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
     await this.relaying;
   }
 
+  /**
+   * Claims and marks a batch in one statement and enqueues it as one job; the mark commits
+   * only after the queue took the job, so a failed enqueue leaves the events pending. The
+   * job id is derived from the batch's event ids: a relay that runs twice over the same
+   * events enqueues once.
+   */
   private async relayBatch(): Promise<number> {
     if (!this.dataSource.isInitialized) return 0;
     return this.dataSource.transaction(async (manager) => {
-      const pending = await manager.query<{ id: string }[]>(
-        `SELECT id FROM outbox_events WHERE published_at IS NULL
-          ORDER BY occurred_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      const pending = await updateReturning<{ id: string }>(
+        manager,
+        `UPDATE outbox_events SET published_at = now()
+          WHERE id IN (SELECT id FROM outbox_events WHERE published_at IS NULL
+                        ORDER BY occurred_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING id`,
         [RELAY_BATCH],
       );
-      for (const { id } of pending) {
-        await this.jobs.enqueue(
-          DELIVER_JOB,
-          { eventId: id },
-          { jobId: `outbox-${id}`, attempts: 10 },
-        );
-      }
-      if (pending.length > 0) {
-        await manager.query(`UPDATE outbox_events SET published_at = now() WHERE id = ANY($1)`, [
-          pending.map((row) => row.id),
-        ]);
-      }
+      if (pending.length === 0) return 0;
+      const eventIds = pending.map((row) => row.id).sort();
+      const batch = createHash('sha256').update(eventIds.join(',')).digest('hex').slice(0, 32);
+      await this.jobs.enqueue<DeliverJob>(
+        DELIVER_JOB,
+        { eventIds },
+        { jobId: `outbox-${batch}`, attempts: 10 },
+      );
       return pending.length;
     });
   }
 
-  private async deliver(eventId: string): Promise<void> {
-    const event = await this.dataSource.getRepository(OutboxEvent).findOneBy({ id: eventId });
-    if (!event) return;
-    const subscribers = [
-      ...(this.subscribers.get(event.type) ?? []),
-      ...(this.subscribers.get('*') ?? []),
-    ];
-    for (const subscriber of subscribers) await subscriber(event);
+  /**
+   * The events of a batch in the order they happened, each to its subscribers. A failure
+   * retries the whole batch; subscribers dedupe by event id, so the events already handled
+   * are handled again harmlessly (delivery is at least once either way).
+   */
+  private async deliver(eventIds: string[]): Promise<void> {
+    const events = await this.dataSource.getRepository(OutboxEvent).find({
+      where: { id: In(eventIds) },
+      order: { occurredAt: 'ASC', id: 'ASC' },
+    });
+    for (const event of events) {
+      const subscribers = [
+        ...(this.subscribers.get(event.type) ?? []),
+        ...(this.subscribers.get('*') ?? []),
+      ];
+      for (const subscriber of subscribers) await subscriber(event);
+    }
   }
 }
