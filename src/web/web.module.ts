@@ -5,10 +5,11 @@ import { ConsolePages } from './console-page';
 import { ConsoleSession } from './console-session';
 import { ConsoleViews } from './console-views';
 import { AuthPagesController } from './pages/auth-pages.controller';
+import { CostPagesController } from './pages/cost-pages.controller';
 
 /** The web console: pages over the API, for people who will never use curl. */
 @Module({
-  controllers: [AuthPagesController],
+  controllers: [AuthPagesController, CostPagesController],
   providers: [ConsoleApi, ConsoleSession, ConsoleViews, ConsolePages, ConsoleErrorFilter],
 })
 export class WebModule {}
