@@ -1,5 +1,5 @@
-import request from 'supertest';
 import { addMember, bearer, newOrganization, newUser, type TestUser } from '../support/builders';
+import { consoleAgent, csrfOf } from '../support/console-builders';
 import { carrotSheet, createSheet, productId } from '../support/costing-builders';
 import { type TestApp, startTestApp } from '../support/test-app';
 
@@ -11,23 +11,6 @@ describe('console: cost sheets', () => {
   let association: { id: string };
   let carrotId: string;
 
-  function csrfOf(html: string): string {
-    const match = /name="_csrf" value="([^"]+)"/.exec(html);
-    if (!match) throw new Error('no CSRF token on the page');
-    return match[1];
-  }
-
-  async function signedIn(user: TestUser) {
-    const agent = request.agent(t.app.getHttpServer());
-    const form = await agent.get('/entrar');
-    await agent
-      .post('/entrar')
-      .type('form')
-      .send({ _csrf: csrfOf(form.text), email: user.email, password: user.password })
-      .expect(303);
-    return agent;
-  }
-
   beforeAll(async () => {
     t = await startTestApp();
     [manager, member] = await Promise.all([newUser(t.http, 'Gerente'), newUser(t.http, 'Socia')]);
@@ -38,7 +21,7 @@ describe('console: cost sheets', () => {
   afterAll(() => t.close());
 
   it('creates a sheet from the form, and keeps what was typed when a field is refused', async () => {
-    const browser = await signedIn(manager);
+    const browser = await consoleAgent(t, manager);
     const list = await browser.get(`/org/${association.id}/costos`).expect(200);
     expect(list.text).toContain('Nueva ficha de costos');
     const refused = await browser
@@ -81,7 +64,7 @@ describe('console: cost sheets', () => {
 
   it('adds, changes and removes lines; the summary and the heat map follow', async () => {
     const sheet = await createSheet(t.http, manager, association.id, carrotSheet(carrotId));
-    const browser = await signedIn(manager);
+    const browser = await consoleAgent(t, manager);
     const editor = await browser.get(`/costos/${sheet.id}`).expect(200);
     expect(editor.text).toContain('173,07 $/kg');
     expect(editor.text).toContain('class="heat-map"');
@@ -148,7 +131,7 @@ describe('console: cost sheets', () => {
 
   it('serves the summary alone for htmx, with the margin at the typed price', async () => {
     const sheet = await createSheet(t.http, manager, association.id, carrotSheet(carrotId));
-    const browser = await signedIn(member);
+    const browser = await consoleAgent(t, member);
     const partial = await browser.get(`/costos/${sheet.id}/resumen?precio=250`).expect(200);
     expect(partial.text).not.toContain('<html');
     expect(partial.text).toContain('Margen a 250 $/kg');
@@ -162,7 +145,7 @@ describe('console: cost sheets', () => {
   });
 
   it('starts a sheet from the template and asks for every figure still to fill', async () => {
-    const browser = await signedIn(manager);
+    const browser = await consoleAgent(t, manager);
     const list = await browser.get(`/org/${association.id}/costos`).expect(200);
     const created = await browser
       .post(`/org/${association.id}/costos`)

@@ -2,10 +2,11 @@ import type { Language } from '../../shared/errors/problem-details';
 import { auth } from './auth.messages';
 import { common } from './common.messages';
 import { costs } from './costs.messages';
+import { settlement } from './settlement.messages';
 import type { Messages } from './define-messages';
 
 /** Each area of the console keeps its words in its own file; they are listed here. */
-const AREAS: Messages[] = [common, auth, costs];
+const AREAS: Messages[] = [common, auth, costs, settlement];
 
 const WORDS: Record<Language, Record<string, string>> = {
   es: Object.assign({}, ...AREAS.map((area) => area.es)) as Record<string, string>,

@@ -13,7 +13,7 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../shared/auth/access.decorators';
-import type { ApiPage, Me } from '../api-types';
+import type { ApiPage } from '../api-types';
 import { ConsoleErrorFilter } from '../console-error.filter';
 import { ApiProblem, ConsolePages, type FormValues, type Page } from '../console-page';
 import {
@@ -29,19 +29,17 @@ import type {
   CostSheetItem,
   CostSummary,
   CostTemplate,
-  ProducerRef,
   ProductRef,
   Sensitivity,
 } from '../costs/costing-api';
 import { HEAT_CLASSES, heatClass, heatMapGrid } from '../costs/heat-map';
 import { formatDecimal, formatMoney } from '../format/format';
+import { contextOf, producersOf, productsOf } from './console-context';
 
 /** Roles that write cost sheets (API.md, "Costing"); other members read them. */
 const WRITERS = ['manager', 'treasurer'];
 /** Depreciation and interest are their own line kinds: no priced line takes them. */
 const DERIVED_CATEGORIES = ['depreciation', 'interest'];
-/** Enough pages of producers for an association of about a thousand families. */
-const MAX_PRODUCER_PAGES = 20;
 
 /**
  * Cost sheets: the association's list with a form to start one, and the editor with its
@@ -327,38 +325,6 @@ interface Refusal {
   form: EditorForm;
   values: FormValues;
   conflict: boolean;
-}
-
-/** The organisation a page belongs to, for the navigation, and the person's role in it. */
-async function contextOf(page: Page, orgId: string) {
-  const me = await page.get<Me>('/me');
-  const membership = me.memberships.find((m) => m.organizationId === orgId);
-  return {
-    user: me,
-    me,
-    role: membership?.role,
-    organization: membership
-      ? { id: orgId, name: membership.organizationName, kind: membership.kind }
-      : undefined,
-  };
-}
-
-async function productsOf(page: Page): Promise<ProductRef[]> {
-  return (await page.get<ApiPage<ProductRef>>('/products?limit=100')).items;
-}
-
-async function producersOf(page: Page, orgId: string): Promise<ProducerRef[]> {
-  const producers: ProducerRef[] = [];
-  let cursor: string | null = null;
-  for (let pages = 0; pages < MAX_PRODUCER_PAGES; pages++) {
-    const next: ApiPage<ProducerRef> = await page.get<ApiPage<ProducerRef>>(
-      `/organizations/${orgId}/producers?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    producers.push(...next.items);
-    cursor = next.nextCursor;
-    if (!cursor) break;
-  }
-  return producers;
 }
 
 function productNamer(page: Page, products: ProductRef[]) {
