@@ -176,6 +176,19 @@ describe('cost sheets in the console', () => {
       await screenshot(page, `costs-editor-${screen}`);
       const heatMap = page.locator('section', { has: page.locator('table.heat-map') });
       await screenshotOf(heatMap, `costs-heatmap-${screen}`);
+
+      // A sheet started from the template asks for its figures first.
+      const draft = await createSheet(app.http, treasurer, associationId, {
+        ...carrotSheet(carrotId),
+        lines: undefined,
+        fromTemplate: true,
+      });
+      await page.goto(`/costos/${draft.id}`);
+      await page.getByRole('heading', { level: 2, name: 'Cifras por completar' }).waitFor();
+      await expectAccessible(page, `costs-draft-${screen}`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        size.width,
+      );
       await context.close();
     });
   }

@@ -107,7 +107,8 @@ export const costs = defineMessages({
     'costs.heat.intro':
       'Cada casilla es el margen de la temporada (ventas menos costo económico) a ese precio y ese rendimiento. La fila marcada es el precio de equilibrio.',
     'costs.heat.caption': 'Margen por precio ($/{unit}, filas) y rendimiento ({unit}, columnas)',
-    'costs.heat.corner': 'Precio \\ rendimiento',
+    'costs.heat.cornerPrice': 'Precio',
+    'costs.heat.cornerYield': 'Rendimiento',
     'costs.heat.legend': 'Leyenda',
     'costs.heat-loss-2': 'Pérdida de 20 % del costo o más (−)',
     'costs.heat-loss-1': 'Pérdida menor (−)',
@@ -218,7 +219,8 @@ export const costs = defineMessages({
     'costs.heat.intro':
       "Each cell is the season's margin (sales less economic cost) at that price and yield. The marked row is the break-even price.",
     'costs.heat.caption': 'Margin by price ($/{unit}, rows) and yield ({unit}, columns)',
-    'costs.heat.corner': 'Price \\ yield',
+    'costs.heat.cornerPrice': 'Price',
+    'costs.heat.cornerYield': 'Yield',
     'costs.heat.legend': 'Legend',
     'costs.heat-loss-2': 'Loss of 20 % of the cost or more (−)',
     'costs.heat-loss-1': 'Smaller loss (−)',

@@ -37,7 +37,7 @@ export const settlement = defineMessages({
     'settlement.gradeFactors': 'Factores por calidad',
     'settlement.gradeFactorsHint':
       'Opcional: cuánto pesa cada calidad en el reparto, por ejemplo 0,85. En blanco pesa 1.',
-    'settlement.gradeFactor': 'Factor {grade}',
+    'settlement.gradeFactor': 'Factor {code} ({grade})',
     'settlement.confirm': 'Confirmar la liquidación',
     'settlement.confirm.title': '¿Confirmar la liquidación?',
     'settlement.confirm.text':
@@ -101,7 +101,7 @@ export const settlement = defineMessages({
     'settlement.gradeFactors': 'Grade factors',
     'settlement.gradeFactorsHint':
       'Optional: how much each grade weighs in the split, for example 0.85. Left blank, it weighs 1.',
-    'settlement.gradeFactor': 'Factor {grade}',
+    'settlement.gradeFactor': 'Factor {code} ({grade})',
     'settlement.confirm': 'Confirm the settlement',
     'settlement.confirm.title': 'Confirm the settlement?',
     'settlement.confirm.text':
