@@ -97,7 +97,7 @@ describe('cost sheets in the console', () => {
     await edit.getByRole('button', { name: 'Guardar' }).click();
     const error = page.locator('#f-lines-0-quantity-error');
     await error.waitFor();
-    expect(await error.textContent()).toBeTruthy();
+    expect(await error.textContent()).toBe('no puede ser negativo');
     const quantity = page.locator('#editar').getByLabel('Cantidad');
     expect(await quantity.inputValue()).toBe('-2');
     expect(await quantity.getAttribute('aria-invalid')).toBe('true');

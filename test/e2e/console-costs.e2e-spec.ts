@@ -38,7 +38,7 @@ describe('console: cost sheets', () => {
         'yields.high': '10.000',
       });
     expect(refused.status).toBe(422);
-    expect(refused.text).toMatch(/id="f-yields-expected-error"/);
+    expect(refused.text).toMatch(/id="f-yields-expected-error">debe ser mayor que cero</);
     expect(refused.text).toContain('value="-8000"');
     expect(refused.text).toContain('value="0,4"');
 
@@ -67,7 +67,7 @@ describe('console: cost sheets', () => {
     const browser = await consoleAgent(t, manager);
     const editor = await browser.get(`/costos/${sheet.id}`).expect(200);
     expect(editor.text).toContain('173,07 $/kg');
-    expect(editor.text).toContain('class="heat-map"');
+    expect(editor.text).toContain('class="heat-map money-table"');
     expect(editor.text).toMatch(/heat-gain-2">\+\$ /);
     expect(editor.text).toMatch(/heat-loss-2">−\$ /);
 
@@ -108,7 +108,7 @@ describe('console: cost sheets', () => {
         'lines.0.unitPrice': '25.000',
       });
     expect(refused.status).toBe(422);
-    expect(refused.text).toMatch(/id="f-lines-0-quantity-error"/);
+    expect(refused.text).toMatch(/id="f-lines-0-quantity-error">no puede ser negativo</);
     expect(refused.text).toContain('value="-2"');
 
     const removed = await browser
