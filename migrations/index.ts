@@ -8,6 +8,7 @@ import { AddDealToMarketPrices1764500000000 } from './1764500000000-AddDealToMar
 import { StageLotHistory1764600000000 } from './1764600000000-StageLotHistory';
 import { CreateNotifications1764700000000 } from './1764700000000-CreateNotifications';
 import { DisableFailingWebhooks1764800000000 } from './1764800000000-DisableFailingWebhooks';
+import { OrderWebhookDeliveries1764907700000 } from './1764907700000-OrderWebhookDeliveries';
 
 /** Every migration, in order. A new migration is added here in the same commit. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   StageLotHistory1764600000000,
   CreateNotifications1764700000000,
   DisableFailingWebhooks1764800000000,
+  OrderWebhookDeliveries1764907700000,
 ];

@@ -22,6 +22,12 @@ describe('loadConfig', () => {
     expect(config.redisUrl).toBeUndefined();
     expect(config.dataDir.endsWith('/data')).toBe(true);
     expect(config.port).toBe(3000);
+    expect(config.priceImportMaxBytes).toBe(128 * 1024 * 1024);
+  });
+
+  it('reads the price import limit, within bounds', () => {
+    expect(loadConfig({ PRICE_IMPORT_MAX_BYTES: '2048' }).priceImportMaxBytes).toBe(2048);
+    expect(() => loadConfig({ PRICE_IMPORT_MAX_BYTES: '10' })).toThrow(/between 1024 and/);
   });
 
   it('rejects malformed numbers and half-given admin credentials', () => {

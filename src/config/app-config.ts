@@ -19,6 +19,8 @@ export interface AppConfig {
   platformAdmin?: { email: string; password: string };
   corsOrigins: string[];
   bodyLimitBytes: number;
+  /** Largest price file `POST /market-prices/import` reads; it streams, so not a memory bound. */
+  priceImportMaxBytes: number;
   logLevel: string;
   /** Prefix of every Bull queue key, so several deployments (or test files) can share one Redis. */
   queuePrefix: string;
@@ -81,6 +83,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .map((origin) => origin.trim())
       .filter(Boolean),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
+    priceImportMaxBytes: integer(
+      env,
+      'PRICE_IMPORT_MAX_BYTES',
+      128 * 1024 * 1024,
+      1024,
+      4 * 1024 * 1024 * 1024,
+    ),
     logLevel: env.LOG_LEVEL ?? 'info',
     queuePrefix: env.QUEUE_PREFIX ?? 'ayllu',
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../shared/logging/logger';
 import { ApiProblem } from './console-api';
 import { ConsolePages, CsrfRefused, SignInRequired } from './console-page';
+import { problemText } from './console-views';
 
 /**
  * Errors on a console page become pages, never JSON: a lost session goes back to the
@@ -49,7 +50,7 @@ export class ConsoleErrorFilter implements ExceptionFilter {
     } else if (error instanceof ApiProblem && error.status < 500) {
       status = error.status;
       messageKey = error.status === 404 ? 'error.notFound' : 'error.forbidden';
-      detail = error.status === 404 ? undefined : error.problem.detail;
+      detail = error.status === 404 ? undefined : problemText(error.problem, page.language);
     } else if (isNotFound(error)) {
       status = 404;
       messageKey = 'error.notFound';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Eta } from 'eta';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import type { Language } from '../shared/errors/problem-details';
+import type { Language, ProblemDetails } from '../shared/errors/problem-details';
 import * as format from './format/format';
 import { type Translate, translator } from './i18n/messages';
 
@@ -22,6 +22,7 @@ export interface PageLocals {
   title: string;
   path: string;
   fmt: ReturnType<typeof formatters>;
+  problemText: (problem: ProblemDetails) => string;
   [name: string]: unknown;
 }
 
@@ -35,7 +36,18 @@ export function formatters(language: Language) {
     dateTime: (iso: string) => format.formatDateTime(iso, language),
     date: (iso: string) => format.formatDate(iso, language),
     localInput: (iso: string) => format.isoToSantiagoLocal(iso),
+    day: (date: string) => format.formatCalendarDate(date, language),
+    shortDay: (date: string) => format.formatCalendarDate(date, language, 'short'),
+    rut: (rut: string) => format.formatRut(rut),
   };
+}
+
+/**
+ * What a refusal says to the person: the API localises each code's title, while a domain
+ * error's detail is written in English, so Spanish pages show the title.
+ */
+export function problemText(problem: ProblemDetails, language: Language): string {
+  return language === 'es' ? problem.title : problem.detail;
 }
 
 /** Eta templates, escaped by default (`<%= %>`); `<%~ %>` only for markup we built. */
@@ -51,7 +63,12 @@ export class ConsoleViews {
     return this.eta.render(view, locals);
   }
 
-  locals(language: Language): Pick<PageLocals, 'language' | 't' | 'fmt'> {
-    return { language, t: translator(language), fmt: formatters(language) };
+  locals(language: Language): Pick<PageLocals, 'language' | 't' | 'fmt' | 'problemText'> {
+    return {
+      language,
+      t: translator(language),
+      fmt: formatters(language),
+      problemText: (problem) => problemText(problem, language),
+    };
   }
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { MarketPricesService } from '../../src/modules/market-prices/market-prices.service';
 import { bearer, newUser, type TestUser } from '../support/builders';
+import { expectProblem } from '../support/lot-builders';
 import {
   ADMIN_ENV,
   importPrices,
@@ -487,5 +488,90 @@ describe('market prices: CSV import', () => {
     const buyer = await newUser(t.http, 'Comprador');
     await t.http.get('/api/v1/market-prices').set(bearer(buyer)).expect(200);
     await t.http.get('/api/v1/market-prices').expect(401);
+  });
+});
+
+describe('market prices: import size limit from PRICE_IMPORT_MAX_BYTES', () => {
+  const LIMIT = 2048;
+  let t: TestApp;
+  let admin: TestUser;
+  let carrot: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ ...ADMIN_ENV, PRICE_IMPORT_MAX_BYTES: String(LIMIT) });
+    admin = await loginPlatformAdmin(t.http);
+    carrot = await productIdOf(t.http, 'zanahoria');
+  });
+
+  afterAll(() => t.close());
+
+  /** The sample's carrot rows on successive days: valid, and past the limit. */
+  const oversized = odepaFile([
+    HEADER,
+    ...Array.from({ length: 20 }, (_, day) =>
+      odepaRow({ date: `2026-09-${String(day + 1).padStart(2, '0')}` }),
+    ),
+  ]);
+
+  async function storedCarrotPrices(): Promise<number> {
+    const response = await t.http
+      .get(`/api/v1/market-prices?productId=${carrot}&limit=100`)
+      .set(bearer(admin))
+      .expect(200);
+    return response.body.items.length;
+  }
+
+  it('refuses a declared body over the limit with 413 problem details, importing nothing', async () => {
+    expect(oversized.length).toBeGreaterThan(LIMIT);
+    const response = await importPrices(t.http, admin, oversized);
+    const problem = expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
+    expect(problem.maxBytes).toBe(LIMIT);
+    expect(await storedCarrotPrices()).toBe(0);
+  });
+
+  it('refuses a chunked body once it passes the limit, importing nothing', async () => {
+    const server = t.app.getHttpServer();
+    if (!server.listening)
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const answer = await new Promise<{ status: number; type: string; body: string }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/v1/market-prices/import',
+            // No Content-Length: the limit is met while reading, not announced.
+            headers: { ...bearer(admin), 'Content-Type': 'text/csv' },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode!,
+                type: String(res.headers['content-type']),
+                body: Buffer.concat(chunks).toString('utf8'),
+              }),
+            );
+          },
+        );
+        req.setTimeout(10_000, () => req.destroy(new Error('no answer in 10 s')));
+        req.on('error', reject);
+        req.end(oversized);
+      },
+    );
+    expect(answer.status).toBe(413);
+    expect(answer.type).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect(await storedCarrotPrices()).toBe(0);
+  });
+
+  it('still imports a file within the limit', async () => {
+    const small = odepaFile([HEADER, odepaRow({})]);
+    expect(small.length).toBeLessThan(LIMIT);
+    await importPrices(t.http, admin, small).expect(200);
+    expect(await storedCarrotPrices()).toBe(1);
   });
 });

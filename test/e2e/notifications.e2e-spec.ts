@@ -5,7 +5,10 @@ import { DataSource } from 'typeorm';
 import { NotificationsService } from '../../src/modules/notifications/notifications.service';
 import { OutboxEvent } from '../../src/shared/outbox/outbox-event.entity';
 import { Outbox } from '../../src/shared/outbox/outbox.service';
-import { WEBHOOK_DISABLE_AFTER_FAILED_EVENTS } from '../../src/modules/notifications/webhooks.service';
+import {
+  WEBHOOK_DISABLE_AFTER_FAILED_EVENTS,
+  WebhooksService,
+} from '../../src/modules/notifications/webhooks.service';
 import { addMember, bearer, newOrganization, newUser, type TestUser } from '../support/builders';
 import {
   type Buyer,
@@ -29,8 +32,11 @@ interface Received {
   raw: string;
 }
 
-/** A receiver on loopback only; answers each request with the next scripted status. */
-async function startReceiver(statuses: number[] = []): Promise<{
+/**
+ * A receiver on loopback only; answers each request with the next scripted status, or with
+ * what `statuses` decides for it.
+ */
+async function startReceiver(statuses: number[] | ((request: Received) => number) = []): Promise<{
   url: string;
   received: Received[];
   close(): Promise<void>;
@@ -40,8 +46,13 @@ async function startReceiver(statuses: number[] = []): Promise<{
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = statuses[received.length - 1] ?? 200;
+      const request: Received = {
+        headers: req.headers,
+        raw: Buffer.concat(chunks).toString('utf8'),
+      };
+      received.push(request);
+      res.statusCode =
+        typeof statuses === 'function' ? statuses(request) : (statuses[received.length - 1] ?? 200);
       res.end('ok');
     });
   });
@@ -549,6 +560,7 @@ describe('notifications: inbox and signed webhooks', () => {
       ).body.items.find((w: { id: string }) => w.id === hook.id) as {
         active: boolean;
         disabledAt: string | null;
+        consecutiveFailedEvents: number;
       };
     // Retries back off exponentially under Bull (about a minute per event, events in parallel).
     await waitUntil(async () => !(await webhookState()).active, 'the webhook disabled', 100_000);
@@ -579,7 +591,176 @@ describe('notifications: inbox and signed webhooks', () => {
     const afterAttempts = await deliveries(manager, association.id, hook.id);
     expect(afterAttempts).toHaveLength(jobsBefore);
     expect(afterAttempts.some((d) => d.eventId === published.id)).toBe(false);
+
+    // Switched back on by who administers it: nobody else, and not through another
+    // organisation.
+    const enable = (user: TestUser, organizationId = association.id) =>
+      t.http
+        .post(`/api/v1/organizations/${organizationId}/webhooks/${hook.id}/enable`)
+        .set(bearer(user))
+        .send({});
+    for (const user of [member, treasurer]) expectProblem(await enable(user), 403, 'FORBIDDEN');
+    expectProblem(await enable(buyerB.user), 404, 'NOT_FOUND');
+    expectProblem(await enable(buyerA.user, buyerA.organization.id), 404, 'NOT_FOUND');
+    expect((await webhookState()).active).toBe(false);
+
+    const enabled = await enable(manager).expect(200);
+    expect(enabled.body).toMatchObject({
+      id: hook.id,
+      active: true,
+      disabledAt: null,
+      consecutiveFailedEvents: 0,
+    });
+    expect(await webhookState()).toMatchObject({ active: true, consecutiveFailedEvents: 0 });
+    // Again: nothing to change, same answer.
+    expect((await enable(manager).expect(200)).body).toMatchObject({ active: true });
+
+    // Events from now on are tried again.
+    const reenabled = await publishedLot('100');
+    await outbox.relayOnce();
+    const [next] = await dataSource.query<{ id: string }[]>(
+      `SELECT id FROM outbox_events WHERE type = 'lot.published' AND aggregate_id = $1`,
+      [reenabled],
+    );
+    await waitUntil(
+      async () =>
+        (await deliveries(manager, association.id, hook.id)).some((d) => d.eventId === next.id),
+      'the re-enabled hook tried',
+    );
   }, 150_000);
+
+  it('a delivery left pending without a job is started again by the sweep', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const hook = await webhook(manager, association.id, receiver.url, ['lot.published']);
+    await publishedLot();
+    await outbox.relayOnce();
+    const ended = async () =>
+      (
+        await dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM webhook_queue
+            WHERE webhook_id = $1 AND state = 'delivered'`,
+          [hook.id],
+        )
+      )[0].n === 1;
+    // Ended, not only received: the job records the attempt after the receiver answers.
+    await waitUntil(ended, 'the first delivery ended');
+    expect(receiver.received).toHaveLength(1);
+    const eventId = receiver.received[0].headers['x-ayllu-event-id'];
+    // As if its job had vanished before trying: pending, untouched for 10 minutes.
+    await dataSource.query(
+      `UPDATE webhook_queue SET state = 'pending', updated_at = now() - interval '10 minutes'
+        WHERE webhook_id = $1`,
+      [hook.id],
+    );
+    await dataSource.query(`DELETE FROM webhook_deliveries WHERE webhook_id = $1`, [hook.id]);
+    const sweeper = t.app.get(WebhooksService);
+    expect(await sweeper.resumeStalled()).toBeGreaterThanOrEqual(1);
+    await waitUntil(() => receiver.received.length === 2, 'delivered again after the sweep');
+    expect(receiver.received[1].headers['x-ayllu-event-id']).toBe(eventId);
+    await waitUntil(ended, 'the delivery ended again');
+    expect(await deliveries(manager, association.id, hook.id)).toEqual([
+      expect.objectContaining({ eventId, attempt: 1, outcome: 'succeeded' }),
+    ]);
+    // Ended: the next sweep leaves it alone.
+    await sweeper.resumeStalled(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received).toHaveLength(2);
+  });
+
+  it('delivers the events of one lot to a webhook in order, while other lots go on', async () => {
+    const slowFailures = 3;
+    let slowLot: string | undefined;
+    let failed = 0;
+    const receiver = await startReceiver((request) => {
+      const body = JSON.parse(request.raw) as { type: string; payload: { lotId?: string } };
+      const first = body.type === 'lot.published' && body.payload.lotId === slowLot;
+      return first && failed++ < slowFailures ? 500 : 200;
+    });
+    receivers.push(receiver);
+    const types = [
+      'lot.published',
+      'offer.received',
+      'offer.countered',
+      'offer.accepted',
+      'deal.created',
+    ];
+    const hook = await webhook(manager, association.id, receiver.url, types);
+
+    /** A lot that goes from published to a deal: five events, the last two in one transaction. */
+    async function negotiatedLot(onCreated?: (lotId: string) => void): Promise<string> {
+      const lot = await newLot(t.http, manager, association.id, carrotId);
+      onCreated?.(lot.id);
+      await contribute(t.http, manager, lot.id, producerId, '400');
+      await publish(t.http, manager, lot.id);
+      const offer = await makeOffer(t.http, buyerB.user, lot.id, { price: '170', quantity: '400' });
+      const counter = await counterOffer(t.http, manager, offer.id, {
+        price: '210',
+        quantity: '400',
+      });
+      await t.http
+        .post(`/api/v1/offers/${counter.id}/accept`)
+        .set(bearer(buyerB.user))
+        .send({})
+        .expect(201);
+      await outbox.relayOnce();
+      return lot.id;
+    }
+    const slow = await negotiatedLot((lotId) => (slowLot = lotId));
+    const other = await negotiatedLot();
+
+    const recorded = async (lotId: string) =>
+      (
+        await dataSource.query<{ id: string }[]>(
+          `SELECT id FROM outbox_events
+            WHERE payload->>'lotId' = $1 AND type = ANY($2) ORDER BY seq`,
+          [lotId, types],
+        )
+      ).map((row) => row.id);
+    const expected = { [slow]: await recorded(slow), [other]: await recorded(other) };
+    expect(expected[slow]).toHaveLength(types.length);
+    expect(expected[other]).toHaveLength(types.length);
+
+    const delivered = async () =>
+      new Set(
+        (await deliveries(manager, association.id, hook.id))
+          .filter((d) => d.outcome === 'succeeded')
+          .map((d) => d.eventId),
+      );
+    await waitUntil(
+      async () => (await delivered()).size === 2 * types.length,
+      'every event of both lots delivered',
+      60_000,
+    );
+
+    const requests = receiver.received.map((request, index) => {
+      const body = JSON.parse(request.raw) as { id: string; payload: { lotId: string } };
+      return { index, eventId: body.id, lotId: body.payload.lotId };
+    });
+    for (const lotId of [slow, other]) {
+      const ofLot = requests.filter((request) => request.lotId === lotId);
+      // Every request of the lot, retries included, in the order the events were recorded:
+      // nothing of a later event goes out before the earlier one is through.
+      const places = ofLot.map((request) => expected[lotId].indexOf(request.eventId));
+      expect(places.every((place) => place >= 0)).toBe(true);
+      expect(places).toEqual([...places].sort((a, b) => a - b));
+      expect([...new Set(ofLot.map((request) => request.eventId))]).toEqual(expected[lotId]);
+    }
+    // The slow lot's first event: three failures, then through, every attempt recorded.
+    const firstOfSlow = (await deliveries(manager, association.id, hook.id)).filter(
+      (d) => d.eventId === expected[slow][0],
+    );
+    expect(firstOfSlow.map((d) => [d.attempt, d.outcome])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+      [3, 'failed'],
+      [4, 'succeeded'],
+    ]);
+    // The other lot did not wait for it: its first event was through before the slow one.
+    const throughAt = (eventId: string) =>
+      Math.max(...requests.filter((r) => r.eventId === eventId).map((r) => r.index));
+    expect(throughAt(expected[other][0])).toBeLessThan(throughAt(expected[slow][0]));
+  }, 90_000);
 });
 
 /**

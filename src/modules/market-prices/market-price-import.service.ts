@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type CsvError, type Options, parse } from 'csv-parse';
 import { pipeline, Readable } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { AppConfig } from '../../config/app-config';
 import { Clock } from '../../shared/clock';
 import { CommonErrors, DomainError, validationFailed } from '../../shared/errors/domain-error';
 import { Outbox } from '../../shared/outbox/outbox.service';
@@ -29,7 +30,10 @@ import { MarketProductAlias } from './entities/market-product-alias.entity';
 import { observationColumns } from './market-prices.service';
 
 export interface PriceImportOptions {
-  /** Largest upload accepted, in bytes; a year of ODEPA prices is about 40 MB. */
+  /**
+   * Largest upload accepted, in bytes (`PRICE_IMPORT_MAX_BYTES`); a year of ODEPA prices
+   * is about 40 MB.
+   */
   maxBytes: number;
   /** Rows written per transaction. */
   batchSize: number;
@@ -39,11 +43,9 @@ export interface PriceImportOptions {
 
 export const PRICE_IMPORT_OPTIONS = Symbol('PRICE_IMPORT_OPTIONS');
 
-export const DEFAULT_PRICE_IMPORT_OPTIONS: PriceImportOptions = {
-  maxBytes: 128 * 1024 * 1024,
-  batchSize: 1000,
-  maxReportedIssues: 1000,
-};
+export function priceImportOptions(config: AppConfig): PriceImportOptions {
+  return { maxBytes: config.priceImportMaxBytes, batchSize: 1000, maxReportedIssues: 1000 };
+}
 
 /** A header longer than this with no line end is not a CSV header. */
 const MAX_HEADER_CHARS = 64 * 1024;

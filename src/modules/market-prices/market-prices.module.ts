@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module';
+import { APP_CONFIG } from '../../config/app-config';
 import {
-  DEFAULT_PRICE_IMPORT_OPTIONS,
   MarketPriceImportService,
   PRICE_IMPORT_OPTIONS,
+  priceImportOptions,
 } from './market-price-import.service';
 import { MarketPricesController } from './market-prices.controller';
 import { MarketPricesService } from './market-prices.service';
@@ -21,8 +22,7 @@ import { TreasurerOfAnAssociation } from './treasurer.check';
     MarketPricesService,
     MarketPriceImportService,
     TreasurerOfAnAssociation,
-    // Overridable like any provider; an environment variable needs a field in AppConfig.
-    { provide: PRICE_IMPORT_OPTIONS, useValue: DEFAULT_PRICE_IMPORT_OPTIONS },
+    { provide: PRICE_IMPORT_OPTIONS, useFactory: priceImportOptions, inject: [APP_CONFIG] },
   ],
   exports: [MarketPricesService],
 })

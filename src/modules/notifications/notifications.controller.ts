@@ -9,7 +9,7 @@ import {
   CreateWebhookRequest,
   NotificationResponse,
   type WebhookDeliveryResponse,
-  type WebhookResponse,
+  WebhookResponse,
 } from './dto/notification.dto';
 import { InboxService } from './inbox.service';
 import { WebhooksService } from './webhooks.service';
@@ -68,6 +68,18 @@ export class WebhooksController {
     @Query() page: PageQuery,
   ): Promise<Page<WebhookResponse>> {
     return this.webhooks.list(organizationId, page);
+  }
+
+  /** A hook switched off after failing: on again, its failure count back to zero. */
+  @OrganizationRoles(WEBHOOK_ADMINS)
+  @Post(':wid/enable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: WebhookResponse })
+  enable(
+    @Param('id', ParseUUIDPipe) organizationId: string,
+    @Param('wid', ParseUUIDPipe) webhookId: string,
+  ): Promise<WebhookResponse> {
+    return this.webhooks.enable(organizationId, webhookId);
   }
 
   @OrganizationRoles(WEBHOOK_ADMINS)

@@ -30,6 +30,7 @@ export function toWebhookResponse(webhook: Webhook): WebhookResponse {
     events: webhook.events,
     active: webhook.active,
     disabledAt: webhook.disabledAt?.toISOString() ?? null,
+    consecutiveFailedEvents: webhook.consecutiveFailedEvents,
     createdAt: webhook.createdAt.toISOString(),
   };
 }

@@ -120,6 +120,20 @@ export class LotsService implements OnModuleInit {
     request: AddContributionRequest,
   ): Promise<LotContribution> {
     await this.catchUp(lotId);
+    // Checked before the transaction (the resolvers read outside it): a sheet never changes
+    // hands. Another association's sheet would be stored but never counted in the floor.
+    if (request.costSheetId) {
+      const sheetOwner = await this.resolver.organizationOf('cost-sheet', request.costSheetId);
+      if (!sheetOwner || sheetOwner !== (await this.resolver.organizationOf('lot', lotId))) {
+        throw validationFailed([
+          {
+            field: 'costSheetId',
+            code: 'INVALID',
+            message: 'not a cost sheet of this association',
+          },
+        ]);
+      }
+    }
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const lot = await this.lock(manager, lotId);

@@ -25,4 +25,8 @@ export class OutboxEvent {
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
+
+  /** Order of recording (bigint, as a string): drawn at insert, so never set here. */
+  @Column({ type: 'bigint', insert: false, update: false })
+  seq!: string;
 }

@@ -49,18 +49,3 @@ export interface CostTemplate {
   productId: string;
   productCode: string;
 }
-
-export interface ProductRef {
-  id: string;
-  code: string;
-  nameEs: string;
-  nameEn: string;
-  baseUnit: string;
-  grades: { code: string; nameEs: string; nameEn: string }[];
-}
-
-export interface ProducerRef {
-  id: string;
-  name: string;
-  userId: string | null;
-}

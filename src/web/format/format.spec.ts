@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import {
+  formatCalendarDate,
   formatDate,
   formatDateTime,
   formatDecimal,
   formatMoney,
   formatPercent,
+  formatRut,
   formatUnitPrice,
   isoToSantiagoLocal,
   parseDecimalInput,
@@ -83,5 +85,22 @@ describe('datetime-local fields in Santiago time', () => {
     expect(santiagoLocalToIso('2026-01-01T12:00')).toBe('2026-01-01T15:00:00.000Z');
     expect(isoToSantiagoLocal('2026-07-01T15:00:00Z')).toBe('2026-07-01T11:00');
     expect(santiagoLocalToIso('not a date')).toBeUndefined();
+  });
+});
+
+describe('market days', () => {
+  it('shows a market day as that same day, in summer and in winter', () => {
+    expect(formatCalendarDate('2026-01-05', 'es')).toMatch(/^05[-/ ]/);
+    expect(formatCalendarDate('2026-07-05', 'es')).toMatch(/^05[-/ ]/);
+    expect(formatCalendarDate('2026-10-05', 'es', 'short')).toBe('5 oct');
+    expect(formatCalendarDate('2026-10-05', 'en', 'short')).toBe('5 Oct');
+  });
+});
+
+describe('RUTs', () => {
+  it('groups the digits with dots, as Chileans write them', () => {
+    expect(formatRut('12345678-5')).toBe('12.345.678-5');
+    expect(formatRut('7654321-k')).toBe('7.654.321-K');
+    expect(formatRut('not a rut')).toBe('not a rut');
   });
 });

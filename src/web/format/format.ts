@@ -107,3 +107,25 @@ function santiagoOffsetMinutes(instant: Date): number {
   const minutes = Number(match[2]) * 60 + Number(match[3]);
   return match[1] === '-' ? -minutes : minutes;
 }
+
+/**
+ * A market day (`2026-10-05`, a date with no time of day) as that same day. Read at noon
+ * UTC, which is the morning of the same date in Santiago, whether or not in summer time.
+ */
+export function formatCalendarDate(
+  date: string,
+  language: Language,
+  style: 'medium' | 'short' = 'medium',
+): string {
+  return new Intl.DateTimeFormat(language === 'es' ? 'es-CL' : 'en-GB', {
+    timeZone: SANTIAGO,
+    ...(style === 'short' ? { day: 'numeric', month: 'short' } : { dateStyle: 'medium' }),
+  }).format(new Date(`${date}T12:00:00Z`));
+}
+
+/** A RUT as the API stores it (`12345678-5`), written the Chilean way: `12.345.678-5`. */
+export function formatRut(rut: string): string {
+  const match = /^(\d+)-([\dkK])$/.exec(rut);
+  if (!match) return rut;
+  return `${match[1].replace(/\B(?=(\d{3})+(?!\d))/g, '.')}-${match[2].toUpperCase()}`;
+}

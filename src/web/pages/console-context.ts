@@ -1,33 +1,28 @@
-import type { ApiPage, Me } from '../api-types';
+import type { ApiPage, Producer, Product } from '../api-types';
 import type { Page } from '../console-page';
-import type { ProducerRef, ProductRef } from '../costs/costing-api';
+import { organizationContext } from './organization-pages.controller';
 
 /** Enough pages of producers for an association of about a thousand families. */
 const MAX_PRODUCER_PAGES = 20;
 
-/** The organisation a page belongs to, for the navigation, and the person's role in it. */
+/**
+ * The organisation's context as the lead's pages read it, with the signed-in person as the
+ * layout's `user`.
+ */
 export async function contextOf(page: Page, orgId: string) {
-  const me = await page.get<Me>('/me');
-  const membership = me.memberships.find((m) => m.organizationId === orgId);
-  return {
-    user: me,
-    me,
-    role: membership?.role,
-    organization: membership
-      ? { id: orgId, name: membership.organizationName, kind: membership.kind }
-      : undefined,
-  };
+  const context = await organizationContext(page, orgId);
+  return { ...context, user: context.me };
 }
 
-export async function productsOf(page: Page): Promise<ProductRef[]> {
-  return (await page.get<ApiPage<ProductRef>>('/products?limit=100')).items;
+export async function productsOf(page: Page): Promise<Product[]> {
+  return (await page.get<ApiPage<Product>>('/products?limit=100')).items;
 }
 
-export async function producersOf(page: Page, orgId: string): Promise<ProducerRef[]> {
-  const producers: ProducerRef[] = [];
+export async function producersOf(page: Page, orgId: string): Promise<Producer[]> {
+  const producers: Producer[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < MAX_PRODUCER_PAGES; pages++) {
-    const next: ApiPage<ProducerRef> = await page.get<ApiPage<ProducerRef>>(
+    const next: ApiPage<Producer> = await page.get<ApiPage<Producer>>(
       `/organizations/${orgId}/producers?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     );
     producers.push(...next.items);

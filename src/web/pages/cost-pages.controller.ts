@@ -13,7 +13,7 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../shared/auth/access.decorators';
-import type { ApiPage } from '../api-types';
+import type { ApiPage, Product } from '../api-types';
 import { ConsoleErrorFilter } from '../console-error.filter';
 import { ApiProblem, ConsolePages, type FormValues, type Page } from '../console-page';
 import {
@@ -29,7 +29,6 @@ import type {
   CostSheetItem,
   CostSummary,
   CostTemplate,
-  ProductRef,
   Sensitivity,
 } from '../costs/costing-api';
 import { HEAT_CLASSES, heatClass, heatMapGrid } from '../costs/heat-map';
@@ -327,7 +326,7 @@ interface Refusal {
   conflict: boolean;
 }
 
-function productNamer(page: Page, products: ProductRef[]) {
+function productNamer(page: Page, products: Product[]) {
   return (productId: string): string => {
     const product = products.find((p) => p.id === productId);
     if (!product) return '';

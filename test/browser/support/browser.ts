@@ -123,3 +123,38 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   );
   expect(described).toEqual([]);
 }
+
+/** Signs a person in through the sign-in form and waits for the page it leads to. */
+export async function signIn(
+  page: Page,
+  person: { email: string; password: string },
+  landingHeading: string | RegExp,
+): Promise<void> {
+  await page.goto('/entrar');
+  await page.getByLabel('Correo electrónico').fill(person.email);
+  await page.getByLabel('Contraseña').fill(person.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('heading', { level: 1, name: landingHeading }).waitFor();
+}
+
+/**
+ * One screen at both widths: axe-core finds no serious or critical violation on the desktop
+ * or on a 360-pixel phone, nothing is wider than the phone, and with SCREENSHOTS=1 both are
+ * saved. The viewport is put back as it was.
+ */
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  const original = page.viewportSize() ?? DESKTOP;
+  for (const [width, screen] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    await page.setViewportSize(screen);
+    await expectAccessible(page, `${name} (${width})`);
+    if (width === 'phone') {
+      const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(pageWidth).toBeLessThanOrEqual(PHONE.width);
+    }
+    await screenshot(page, `${name}-${width}`);
+  }
+  await page.setViewportSize(original);
+}

@@ -11,13 +11,17 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /**
  * Addresses a webhook must never reach in production: a URL chosen by a tenant would
- * otherwise let it make our servers call the internal network (SSRF). `0.0.0.0/8` and `::`
- * are added because connecting to them reaches this host too.
+ * otherwise let it make our servers call the internal network (SSRF). `0.0.0.0/8` and
+ * `::/96` (unspecified, loopback and the old IPv4-compatible form) are added because
+ * connecting to them reaches this host too; `100.64.0.0/10` because some clouds serve
+ * instance metadata there. BlockList matches an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`,
+ * `::ffff:a00:1`) against the IPv4 ranges, so the mapped spellings need no rule of their own.
  */
 const PRIVATE_RANGES = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
   ['127.0.0.0', 8],
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
@@ -25,8 +29,7 @@ for (const [network, prefix] of [
 ] as const) {
   PRIVATE_RANGES.addSubnet(network, prefix, 'ipv4');
 }
-PRIVATE_RANGES.addAddress('::', 'ipv6');
-PRIVATE_RANGES.addAddress('::1', 'ipv6');
+PRIVATE_RANGES.addSubnet('::', 96, 'ipv6');
 PRIVATE_RANGES.addSubnet('fc00::', 7, 'ipv6');
 PRIVATE_RANGES.addSubnet('fe80::', 10, 'ipv6');
 
@@ -72,10 +75,8 @@ export function hostAddress(url: URL): string | null {
   return isIP(host) ? host : null;
 }
 
+/** Loopback, private, link-local, unique-local or this host; anything not an address too. */
 export function isPrivateAddress(address: string): boolean {
-  // An IPv4-mapped IPv6 address (::ffff:10.0.0.1) reaches the IPv4 host it embeds.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE_RANGES.check(mapped[1], 'ipv4');
   const family = isIP(address);
   if (family === 0) return true;
   return PRIVATE_RANGES.check(address, family === 4 ? 'ipv4' : 'ipv6');

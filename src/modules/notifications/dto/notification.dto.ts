@@ -58,6 +58,11 @@ export class WebhookResponse {
     description: 'when it was disabled after too many consecutive failed events',
   })
   disabledAt!: string | null;
+  @ApiProperty({
+    description:
+      'events in a row given up after every attempt failed; 0 after a success or re-enabling',
+  })
+  consecutiveFailedEvents!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
