@@ -43,6 +43,8 @@ const FIELD_MESSAGES_ES: Record<string, string> = {
   TOO_LONG: 'es demasiado largo',
   NOT_DECIMAL: 'debe ser un número decimal en texto, por ejemplo "1250.50"',
   OUT_OF_RANGE: 'está fuera del rango permitido',
+  MUST_NOT_BE_NEGATIVE: 'no puede ser negativo',
+  MUST_BE_POSITIVE: 'debe ser mayor que cero',
   TOO_MANY_DECIMALS: 'tiene demasiados decimales',
   NOT_INTEGER: 'debe ser un número entero',
   NOT_BOOLEAN: 'debe ser verdadero o falso',

@@ -1,13 +1,15 @@
 import type { Language } from '../../shared/errors/problem-details';
 import { auth } from './auth.messages';
 import { common } from './common.messages';
+import { costs } from './costs.messages';
 import { lots } from './lots.messages';
 import type { Messages } from './define-messages';
 import { members } from './members.messages';
 import { prices } from './prices.messages';
+import { settlement } from './settlement.messages';
 
 /** Each area of the console keeps its words in its own file; they are listed here. */
-const AREAS: Messages[] = [common, auth, lots, prices, members];
+const AREAS: Messages[] = [common, auth, lots, prices, members, costs, settlement];
 
 const WORDS: Record<Language, Record<string, string>> = {
   es: Object.assign({}, ...AREAS.map((area) => area.es)) as Record<string, string>,
