@@ -133,6 +133,7 @@ const MATRIX = `
 | POST   /api/v1/organizations/{id}/webhooks                        | 401  | 201 | 403 | 403 | 404   | 404   | 404   | 404   |
 | GET    /api/v1/organizations/{id}/webhooks                        | 401  | 200 | 403 | 403 | 404   | 404   | 404   | 404   |
 | GET    /api/v1/organizations/{id}/webhooks/{wid}/deliveries       | 401  | 200 | 403 | 403 | 404   | 404   | 404   | 404   |
+| POST   /api/v1/organizations/{id}/webhooks/{wid}/enable           | 401  | 200 | 403 | 403 | 404   | 404   | 404   | 404   |
 `;
 
 interface Row {
@@ -615,6 +616,9 @@ describe('authorization matrix: every operation × every role, and nothing leaks
       shared: () => ({ params: { id: ids.association } }),
     },
     'GET /api/v1/organizations/{id}/webhooks/{wid}/deliveries': {
+      shared: () => ({ params: { id: ids.association, wid: ids.webhook } }),
+    },
+    'POST /api/v1/organizations/{id}/webhooks/{wid}/enable': {
       shared: () => ({ params: { id: ids.association, wid: ids.webhook } }),
     },
   };

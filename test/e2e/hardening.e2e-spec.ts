@@ -18,8 +18,11 @@ describe('hardening', () => {
   let webhookSecret: string;
 
   beforeAll(async () => {
-    // No CORS_ORIGINS: the default deployment answers no cross-origin request.
+    // No CORS_ORIGINS: the default deployment answers no cross-origin request. The trusted
+    // proxy is elsewhere, so this test's loopback client is an ordinary, untrusted caller
+    // (by default loopback is trusted: the console calls the API from there).
     t = await startTestApp({
+      TRUST_PROXY: '192.0.2.10',
       LOGIN_THROTTLE_ADDRESS_LIMIT: String(ADDRESS_LIMIT),
       LOGIN_THROTTLE_WINDOW_SECONDS: '60',
     });
@@ -109,7 +112,7 @@ describe('hardening', () => {
     expect(rows[0].password_hash).not.toContain(manager.password);
   });
 
-  it('throttles login per address across accounts, whatever X-Forwarded-For says', async () => {
+  it('throttles login per address across accounts, whatever an untrusted X-Forwarded-For says', async () => {
     // newUser logged in once from this address; every attempt names another account, so
     // the per-account throttle never applies.
     const statuses: number[] = [];
