@@ -10,6 +10,9 @@ import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
  *   in a partition), so only the app's own timeouts can end a query; `restore()` then resets
  *   the stalled connections, as a partition long enough for the app to give up would;
  * - `delay(ms)`: every chunk is forwarded `ms` later, in order (a slow link or server);
+ * - `cutOn(marker)`: passes traffic until the app sends a chunk containing `marker` (say
+ *   `INSERT INTO "deals"`), then drops that chunk and cuts: a failure at a known point in
+ *   the middle of a transaction, not wherever a timer happens to land;
  * - `restore()`: back to a plain pipe for new connections.
  */
 export interface TcpProxy {
@@ -21,6 +24,8 @@ export interface TcpProxy {
   cut(): void;
   stall(): void;
   delay(ms: number): void;
+  /** Resolves once the marker was seen and the cut made. */
+  cutOn(marker: string): Promise<void>;
   restore(): void;
   close(): Promise<void>;
 }
@@ -32,10 +37,18 @@ export async function startTcpProxy(targetUrl: string, defaultPort: number): Pro
   const targetPort = Number(target.port || defaultPort);
   const pairs = new Set<{ client: Socket; upstream: Socket }>();
   let mode: Mode = { kind: 'pass', delayMs: 0 };
+  let trap: { marker: string; sprung(): void } | undefined;
 
-  const forward = (from: Socket, to: Socket) => {
+  const forward = (from: Socket, to: Socket, fromApp: boolean) => {
     from.on('data', (chunk: Buffer) => {
       if (mode.kind === 'stall' || mode.kind === 'cut') return;
+      if (fromApp && trap && chunk.includes(trap.marker)) {
+        const { sprung } = trap;
+        trap = undefined;
+        cut();
+        sprung();
+        return;
+      }
       if (mode.delayMs === 0) {
         to.write(chunk);
         return;
@@ -64,8 +77,8 @@ export async function startTcpProxy(targetUrl: string, defaultPort: number): Pro
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    forward(client, upstream);
-    forward(upstream, client);
+    forward(client, upstream, true);
+    forward(upstream, client, false);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -78,6 +91,11 @@ export async function startTcpProxy(targetUrl: string, defaultPort: number): Pro
     pairs.clear();
   };
 
+  const cut = () => {
+    mode = { kind: 'cut' };
+    resetAll();
+  };
+
   const url = new URL(targetUrl);
   url.hostname = '127.0.0.1';
   url.port = String(port);
@@ -87,17 +105,19 @@ export async function startTcpProxy(targetUrl: string, defaultPort: number): Pro
     get connections() {
       return pairs.size;
     },
-    cut() {
-      mode = { kind: 'cut' };
-      resetAll();
-    },
+    cut,
     stall() {
       mode = { kind: 'stall' };
     },
     delay(ms: number) {
       mode = { kind: 'pass', delayMs: ms };
     },
+    cutOn: (marker: string) =>
+      new Promise<void>((resolve) => {
+        trap = { marker, sprung: resolve };
+      }),
     restore() {
+      trap = undefined;
       if (mode.kind === 'stall') resetAll();
       mode = { kind: 'pass', delayMs: 0 };
     },
