@@ -23,13 +23,11 @@
  * Knobs (environment): BENCH_DURATION_S (15), BENCH_WARMUP_S (5), BENCH_CLIENTS ("8,50"),
  * BENCH_PROFILE ("auto" | "always" | "never"), BENCH_KEEP_DB=1 to keep the database.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  closeSync,
   existsSync,
   mkdtempSync,
-  openSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -37,12 +35,22 @@ import {
 } from 'node:fs';
 import http from 'node:http';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import pg from 'pg';
+import {
+  type HttpClient,
+  type HttpResult,
+  killApps,
+  newUser,
+  percentiles,
+  type Percentiles,
+  sleep,
+  startApp,
+  stopApp,
+} from './support/app-process';
 
 const HOST = '127.0.0.1';
 const PG_PORT = 5432;
@@ -83,157 +91,6 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-// =======================================================================================
-// HTTP client (keep-alive, node:http: cheaper per request than fetch on a 2-core machine)
-
-interface HttpResult {
-  status: number;
-  body: unknown;
-}
-
-class HttpClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-  constructor(private readonly port: number) {}
-
-  request(
-    method: 'GET' | 'POST',
-    path: string,
-    options: { token?: string; body?: unknown; idempotencyKey?: string } = {},
-  ): Promise<HttpResult> {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const headers: Record<string, string | number> = { Accept: 'application/json' };
-    if (options.token) headers.Authorization = `Bearer ${options.token}`;
-    if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
-    if (payload !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      headers['Content-Length'] = Buffer.byteLength(payload);
-    }
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        { host: HOST, port: this.port, method, path, headers, agent: this.agent, timeout: 30_000 },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: unknown = text;
-            try {
-              body = text ? JSON.parse(text) : null;
-            } catch {
-              // kept as text
-            }
-            resolve({ status: res.statusCode ?? 0, body });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('request timed out after 30 s')));
-      req.on('error', reject);
-      if (payload !== undefined) req.write(payload);
-      req.end();
-    });
-  }
-
-  async expect<T>(
-    status: number,
-    method: 'GET' | 'POST',
-    path: string,
-    options: { token?: string; body?: unknown } = {},
-  ): Promise<T> {
-    const result = await this.request(method, path, options);
-    if (result.status !== status) {
-      throw new Error(
-        `${method} ${path}: expected ${status}, got ${result.status} ${JSON.stringify(result.body)}`,
-      );
-    }
-    return result.body as T;
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
-
-// =======================================================================================
-// The app as a child process
-
-interface RunningApp {
-  child: ChildProcess;
-  port: number;
-  logFile: string;
-  http: HttpClient;
-}
-
-const children = new Set<ChildProcess>();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startApp(
-  env: Record<string, string>,
-  options: { probe: boolean; tag: string },
-): Promise<RunningApp> {
-  const main = join(ROOT, 'dist', 'src', 'main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
-  const port = await freePort();
-  const logFile = join(os.tmpdir(), `ayllu-bench-app-${options.tag}-${process.pid}.log`);
-  const fd = openSync(logFile, 'w');
-  const args = options.probe ? ['-r', __filename, main] : [main];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...env, PORT: String(port), ...(options.probe ? { AYLLU_BENCH_PROBE: '1' } : {}) },
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const client = new HttpClient(port);
-  const until = Date.now() + 90_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) break;
-    try {
-      const health = await client.request('GET', '/health');
-      if (health.status === 200) return { child, port, logFile, http: client };
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  await stopApp({ child, port, logFile, http: client });
-  throw new Error(`the app did not become healthy; its log: ${logFile}\n${tail(logFile)}`);
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-20).join('\n');
-  } catch {
-    return '';
-  }
-}
-
-async function stopApp(app: RunningApp): Promise<void> {
-  app.http.close();
-  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => app.child.once('exit', () => resolve()));
-  app.child.kill('SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), sleep(15_000).then(() => true)]);
-  if (timedOut) {
-    app.child.kill('SIGKILL');
-    await exited;
-  }
-}
-
 // =======================================================================================
 // Setup through the API
 
@@ -241,18 +98,6 @@ interface Actors {
   managerToken: string;
   buyerTokens: string[];
   lotId: string;
-}
-
-async function newUser(client: HttpClient, name: string): Promise<string> {
-  const email = `${name}.${randomUUID().slice(0, 8)}@bench.ayllu.test`;
-  const password = `bench-${randomUUID()}`;
-  await client.expect(201, 'POST', '/api/v1/auth/register', {
-    body: { email, password, displayName: name },
-  });
-  const login = await client.expect<{ accessToken: string }>(200, 'POST', '/api/v1/auth/login', {
-    body: { email, password },
-  });
-  return login.accessToken;
 }
 
 async function setUp(client: HttpClient, buyers: number): Promise<Actors> {
@@ -332,23 +177,6 @@ interface LoadResult {
   activity: ActivitySummary;
   cpu: CpuSummary;
   commitsPerDeal: number;
-}
-
-interface Percentiles {
-  p50: number;
-  p99: number;
-  mean: number;
-}
-
-function percentiles(values: number[]): Percentiles {
-  if (values.length === 0) return { p50: NaN, p99: NaN, mean: NaN };
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return {
-    p50: at(0.5),
-    p99: at(0.99),
-    mean: sorted.reduce((sum, v) => sum + v, 0) / sorted.length,
-  };
 }
 
 async function runLoad(
@@ -963,7 +791,10 @@ async function profile(
   actors: Actors,
   clientCounts: number[],
 ): Promise<ProfileResult[]> {
-  const app = await startApp(env, { probe: true, tag: 'probe' });
+  const app = await startApp(
+    { ...env, AYLLU_BENCH_PROBE: '1' },
+    { tag: 'bench-probe', preload: __filename },
+  );
   const results: ProfileResult[] = [];
   try {
     for (const clients of clientCounts) {
@@ -1078,7 +909,7 @@ const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 // Main
 
 async function cleanUp(admin: pg.Client | null, queuePrefix: string): Promise<void> {
-  for (const child of children) child.kill('SIGKILL');
+  killApps();
   if (admin && !KEEP_DB) {
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
@@ -1114,7 +945,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const deadline = setTimeout(() => {
     process.stderr.write(`bench: over its time bound (${DEADLINE_MS / 1000} s); stopping\n`);
-    for (const child of children) child.kill('SIGKILL');
+    killApps();
     process.exit(3);
   }, DEADLINE_MS);
   deadline.unref();
@@ -1161,7 +992,7 @@ async function main(): Promise<void> {
     };
 
     log(`starting the app on ${BENCH_DB} (queue prefix ${queuePrefix})…`);
-    const app = await startApp(env, { probe: false, tag: 'main' });
+    const app = await startApp(env, { tag: 'bench-main' });
     const maxClients = Math.max(...CLIENT_COUNTS);
     const actors = await setUp(app.http, maxClients);
     log(`set up: 1 association, 1 open lot of ${LOT_QUANTITY} kg, ${maxClients} buyers`);
@@ -1343,7 +1174,7 @@ if (require.main === module) {
   main().then(
     () => process.exit(0),
     (error: unknown) => {
-      for (const child of children) child.kill('SIGKILL');
+      killApps();
       process.stderr.write(
         `bench:negotiation failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       );
