@@ -26,6 +26,8 @@ export interface AppConfig {
   queuePrefix: string;
   databasePoolSize: number;
   databaseQueryTimeoutMs: number;
+  /** Longest wait for a connection: opening one, or a free one from the pool. */
+  databaseConnectTimeoutMs: number;
   /** Login attempts allowed per account, and per client address, in one window. */
   loginThrottle: { accountLimit: number; addressLimit: number; windowSeconds: number };
   shutdownTimeoutMs: number;
@@ -107,6 +109,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queuePrefix: env.QUEUE_PREFIX ?? 'ayllu',
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     databaseQueryTimeoutMs: integer(env, 'DATABASE_QUERY_TIMEOUT_MS', 10000, 100, 600000),
+    databaseConnectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 600000),
     loginThrottle: {
       accountLimit: integer(env, 'LOGIN_THROTTLE_ACCOUNT_LIMIT', 10, 1, 10000),
       addressLimit: integer(env, 'LOGIN_THROTTLE_ADDRESS_LIMIT', 100, 1, 100000),

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { NotificationsService } from '../../src/modules/notifications/notifications.service';
 import { OutboxEvent } from '../../src/shared/outbox/outbox-event.entity';
@@ -25,7 +25,9 @@ import {
   setPolicy,
   waitUntil,
 } from '../support/lot-builders';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { type CountingReceiver, startCountingReceiver } from '../support/webhook-receiver';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -763,88 +765,15 @@ describe('notifications: inbox and signed webhooks', () => {
   }, 90_000);
 });
 
-/**
- * A TCP proxy between the app and Redis that the test can cut and restore: Redis goes away
- * for this app only, without stopping the machine's Redis or needing Docker.
- */
-async function startRedisProxy(redisUrl: string) {
-  const target = new URL(redisUrl);
-  const sockets = new Set<Socket>();
-  let cut = false;
-  const server = createTcpServer((client) => {
-    if (cut) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(Number(target.port || 6379), target.hostname);
-    sockets.add(client).add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = new URL(redisUrl);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return {
-    url: url.toString(),
-    cut() {
-      cut = true;
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
-    },
-    restore() {
-      cut = false;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        cut = true;
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** Counts deliveries per event id, as a receiver deduplicating by id would. */
-async function startCountingReceiver() {
-  const seen = new Map<string, number>();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const id = String(req.headers['x-ayllu-event-id']);
-      seen.set(id, (seen.get(id) ?? 0) + 1);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 // Needs a real Redis to take away; without REDIS_URL jobs run in-process and there is none.
 if (process.env.REDIS_URL) {
   describe('notifications while Redis is away', () => {
     let t: TestApp;
-    let proxy: Awaited<ReturnType<typeof startRedisProxy>>;
-    let receiver: Awaited<ReturnType<typeof startCountingReceiver>>;
+    let proxy: TcpProxy;
+    let receiver: CountingReceiver;
 
     beforeAll(async () => {
-      proxy = await startRedisProxy(process.env.REDIS_URL!);
+      proxy = await startTcpProxy(process.env.REDIS_URL!, 6379);
       receiver = await startCountingReceiver();
       t = await startTestApp({ REDIS_URL: proxy.url });
     });

@@ -1,9 +1,10 @@
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type MixedList, type EntitySchema, MigrationExecutor } from 'typeorm';
 
 export interface DataSourceOptions {
   url: string;
   poolSize: number;
   queryTimeoutMs: number;
+  connectTimeoutMs: number;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -24,12 +25,13 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     // uuid-ossp is not in PGlite; keys come from gen_random_uuid(), built into Postgres 13+.
     installExtensions: false,
     poolSize: options.poolSize,
-    connectTimeoutMS: 5000,
+    connectTimeoutMS: options.connectTimeoutMs,
     extra: {
       // A query waiting on a lock or a lost server must fail, not hang the request.
       query_timeout: options.queryTimeoutMs,
       statement_timeout: options.queryTimeoutMs,
-      connectionTimeoutMillis: 5000,
+      // Covers both opening a connection and waiting for a free one in the pool.
+      connectionTimeoutMillis: options.connectTimeoutMs,
     },
     logging: false,
   });
@@ -38,6 +40,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
 /**
  * Several API processes may start at once against one database; an advisory lock makes
  * them apply pending migrations one after the other instead of racing on the same DDL.
+ * The migrations run on the connection that holds the lock, so a pool of one connection
+ * (DATABASE_POOL_SIZE=1) does not wait on itself.
  */
 export async function runMigrationsExclusively(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
@@ -45,7 +49,9 @@ export async function runMigrationsExclusively(dataSource: DataSource): Promise<
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      await dataSource.runMigrations({ transaction: 'each' });
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      await executor.executePendingMigrations();
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }

@@ -38,6 +38,7 @@ export class DatabaseConnection implements OnApplicationShutdown {
         // connect timeout instead of passing unnoticed.
         poolSize: embedded ? 1 : config.databasePoolSize,
         queryTimeoutMs: config.databaseQueryTimeoutMs,
+        connectTimeoutMs: config.databaseConnectTimeoutMs,
       });
       await dataSource.initialize();
       if (embedded) {

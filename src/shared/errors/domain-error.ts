@@ -109,6 +109,14 @@ export const CommonErrors = defineErrorCodes({
     status: 503,
     title: { es: 'Servicio no disponible por el momento', en: 'Service temporarily unavailable' },
   },
+  /** The database did not answer in time or dropped the connection; nothing was half-written. */
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    title: {
+      es: 'La base de datos no está disponible por el momento',
+      en: 'The database is temporarily unavailable',
+    },
+  },
 });
 
 /** A 400 naming each offending field; domain rules use it for input they cannot accept. */

@@ -106,6 +106,7 @@ describe('toProblemResponse', () => {
       expect(isDatabaseUnavailable(error)).toBe(true);
       const response = toProblemResponse(error, 'en', '/x');
       expect(response.status).toBe(503);
+      expect(response.body.code).toBe('DATABASE_UNAVAILABLE');
       expect(response.headers['Retry-After']).toBe('5');
     }
     expect(isDatabaseUnavailable(new Error('duplicate key value'))).toBe(false);

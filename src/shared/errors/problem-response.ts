@@ -64,7 +64,7 @@ export function toProblemResponse(
     return problem(CommonErrors.VALIDATION_FAILED, language, instance, 400);
   }
   if (isDatabaseUnavailable(error)) {
-    const response = problem(CommonErrors.SERVICE_UNAVAILABLE, language, instance, 503);
+    const response = problem(CommonErrors.DATABASE_UNAVAILABLE, language, instance, 503);
     response.headers['Retry-After'] = '5';
     response.serverFault = true;
     return response;

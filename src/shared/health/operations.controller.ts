@@ -6,6 +6,8 @@ import { Public } from '../auth/access.decorators';
 import { JobQueue } from '../jobs/job-queue';
 import { Metrics } from '../metrics/metrics';
 
+const HEALTH_DATABASE_TIMEOUT_MS = 2000;
+
 /** Health and metrics, outside /api/v1: load balancers and Prometheus call them, not clients. */
 @ApiExcludeController()
 @Controller()
@@ -34,12 +36,23 @@ export class OperationsController {
     res.send(await this.metrics.registry.metrics());
   }
 
+  /**
+   * Bounded on its own: a load balancer asks often and must hear "down" while the database is
+   * unreachable, not wait out the pool's connect and query timeouts.
+   */
   private async databaseHealth(): Promise<'up' | 'down'> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.dataSource.query('SELECT 1');
-      return 'up';
+      return await Promise.race([
+        this.dataSource.query('SELECT 1').then(() => 'up' as const),
+        new Promise<'down'>((resolve) => {
+          timer = setTimeout(() => resolve('down'), HEALTH_DATABASE_TIMEOUT_MS);
+        }),
+      ]);
     } catch {
       return 'down';
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -90,6 +90,22 @@ export class BullJobQueue extends JobQueue {
     }
   }
 
+  /**
+   * A local pause: this worker starts nothing more while the jobs stay in Redis for the next
+   * process. Bounded, since Bull waits for Redis to be ready before pausing.
+   */
+  async stopTakingJobs(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.queue.pause(true, true).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'could not pause the job worker');
+      }),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ENQUEUE_TIMEOUT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
   async close(): Promise<void> {
     // Waits for jobs in progress, then stops taking new ones and closes the connections.
     await this.queue.close();

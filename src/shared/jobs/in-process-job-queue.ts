@@ -37,10 +37,16 @@ export class InProcessJobQueue extends JobQueue {
     return Promise.resolve('in-process');
   }
 
-  async close(): Promise<void> {
+  /** Jobs waiting here are lost with the process anyway; the services' lazy checks cover them. */
+  stopTakingJobs(): Promise<void> {
     this.closed = true;
     for (const timer of this.waiting.values()) clearTimeout(timer);
     this.waiting.clear();
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    await this.stopTakingJobs();
     await Promise.allSettled([...this.running]);
   }
 

@@ -23,6 +23,12 @@ export abstract class JobQueue {
   abstract register<T>(name: string, handler: JobHandler<T>): void;
   abstract enqueue<T>(name: string, data: T, options: EnqueueOptions): Promise<void>;
   abstract health(): Promise<QueueHealth>;
+  /**
+   * First step of a shutdown: start no job from now on (running ones go on). Separate from
+   * `close` because other modules' shutdown hooks (the outbox relay finishing its pass) run
+   * before the queue's and may take a while; a job falling due meanwhile must not start.
+   */
+  abstract stopTakingJobs(): Promise<void>;
   /** Stop taking jobs, wait for running ones, release connections. */
   abstract close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import {
   Injectable,
   Module,
   type OnApplicationBootstrap,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { Logger } from 'pino';
@@ -17,12 +18,17 @@ import { InProcessJobQueue } from './in-process-job-queue';
 import { JobQueue } from './job-queue';
 
 @Injectable()
-class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
   constructor(@Inject(JobQueue) private readonly jobs: JobQueue) {}
 
   /** Handlers are registered in onModuleInit; workers start only after every module has. */
   onApplicationBootstrap(): void {
     if (this.jobs instanceof BullJobQueue) this.jobs.startProcessing();
+  }
+
+  /** The first shutdown hook of all: no job starts while the others run. */
+  async onModuleDestroy(): Promise<void> {
+    await this.jobs.stopTakingJobs();
   }
 
   /** Before the database closes, so a running job can finish its transaction. */
