@@ -49,6 +49,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import pg from 'pg';
+import {
+  HttpClient,
+  type HttpResult,
+  newUser,
+  type Percentiles,
+  percentiles,
+  sleep,
+} from './support/app-process';
 
 const HOST = '127.0.0.1';
 const PG_PORT = 5432;
@@ -90,80 +98,6 @@ function positiveNumber(name: string, fallback: number): number {
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-// =======================================================================================
-// HTTP client (keep-alive, node:http: cheaper per request than fetch on a 2-core machine)
-
-interface HttpResult {
-  status: number;
-  body: unknown;
-}
-
-class HttpClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-  constructor(private readonly port: number) {}
-
-  request(
-    method: 'GET' | 'POST',
-    path: string,
-    options: { token?: string; body?: unknown; idempotencyKey?: string } = {},
-  ): Promise<HttpResult> {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const headers: Record<string, string | number> = { Accept: 'application/json' };
-    if (options.token) headers.Authorization = `Bearer ${options.token}`;
-    if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
-    if (payload !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      headers['Content-Length'] = Buffer.byteLength(payload);
-    }
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        { host: HOST, port: this.port, method, path, headers, agent: this.agent, timeout: 30_000 },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: unknown = text;
-            try {
-              body = text ? JSON.parse(text) : null;
-            } catch {
-              // kept as text
-            }
-            resolve({ status: res.statusCode ?? 0, body });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('request timed out after 30 s')));
-      req.on('error', reject);
-      if (payload !== undefined) req.write(payload);
-      req.end();
-    });
-  }
-
-  async expect<T>(
-    status: number,
-    method: 'GET' | 'POST',
-    path: string,
-    options: { token?: string; body?: unknown } = {},
-  ): Promise<T> {
-    const result = await this.request(method, path, options);
-    if (result.status !== status) {
-      throw new Error(
-        `${method} ${path}: expected ${status}, got ${result.status} ${JSON.stringify(result.body)}`,
-      );
-    }
-    return result.body as T;
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
 }
 
 // =======================================================================================
@@ -258,18 +192,6 @@ interface Actors {
   lotId: string;
 }
 
-async function newUser(client: HttpClient, name: string): Promise<string> {
-  const email = `${name}.${randomUUID().slice(0, 8)}@bench.ayllu.test`;
-  const password = `bench-${randomUUID()}`;
-  await client.expect(201, 'POST', '/api/v1/auth/register', {
-    body: { email, password, displayName: name },
-  });
-  const login = await client.expect<{ accessToken: string }>(200, 'POST', '/api/v1/auth/login', {
-    body: { email, password },
-  });
-  return login.accessToken;
-}
-
 async function setUp(client: HttpClient, buyers: number): Promise<Actors> {
   const managerToken = await newUser(client, 'gerente');
   const association = await client.expect<{ id: string }>(201, 'POST', '/api/v1/organizations', {
@@ -347,23 +269,6 @@ interface LoadResult {
   activity: ActivitySummary;
   cpu: CpuSummary;
   commitsPerDeal: number;
-}
-
-interface Percentiles {
-  p50: number;
-  p99: number;
-  mean: number;
-}
-
-function percentiles(values: number[]): Percentiles {
-  if (values.length === 0) return { p50: NaN, p99: NaN, mean: NaN };
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return {
-    p50: at(0.5),
-    p99: at(0.99),
-    mean: sorted.reduce((sum, v) => sum + v, 0) / sorted.length,
-  };
 }
 
 async function runLoad(
