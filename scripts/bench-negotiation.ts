@@ -28,22 +28,12 @@
  * BENCH_CPU_PROF=<dir> to record a V8 CPU profile of the measured app (this file preloaded
  * with `node -r`; a .cpuprofile in that directory when the app stops, for Chrome DevTools).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import inspector from 'node:inspector';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -52,10 +42,14 @@ import pg from 'pg';
 import {
   HttpClient,
   type HttpResult,
+  killApps,
   newUser,
   type Percentiles,
   percentiles,
+  type RunningApp,
   sleep,
+  startApp,
+  stopApp,
 } from './support/app-process';
 
 const HOST = '127.0.0.1';
@@ -103,84 +97,23 @@ function log(line: string): void {
 // =======================================================================================
 // The app as a child process
 
-interface RunningApp {
-  child: ChildProcess;
-  port: number;
-  logFile: string;
-  http: HttpClient;
-}
-
-const children = new Set<ChildProcess>();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startApp(
+/**
+ * The app with this bench's own preload when it probes (the query probe) or profiles
+ * (BENCH_CPU_PROF); otherwise exactly as `npm start` runs it.
+ */
+function startBenchApp(
   env: Record<string, string>,
   options: { probe: boolean; tag: string },
 ): Promise<RunningApp> {
-  const main = join(ROOT, 'dist', 'src', 'main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
-  const port = await freePort();
-  const logFile = join(os.tmpdir(), `ayllu-bench-app-${options.tag}-${process.pid}.log`);
-  const fd = openSync(logFile, 'w');
   const preload = options.probe || CPU_PROF_DIR !== undefined;
-  const args = preload ? ['-r', __filename, main] : [main];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: {
+  return startApp(
+    {
       ...env,
-      PORT: String(port),
       ...(options.probe ? { AYLLU_BENCH_PROBE: '1' } : {}),
       ...(!options.probe && CPU_PROF_DIR ? { AYLLU_BENCH_CPU_PROF: CPU_PROF_DIR } : {}),
     },
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const client = new HttpClient(port);
-  const until = Date.now() + 90_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) break;
-    try {
-      const health = await client.request('GET', '/health');
-      if (health.status === 200) return { child, port, logFile, http: client };
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  await stopApp({ child, port, logFile, http: client });
-  throw new Error(`the app did not become healthy; its log: ${logFile}\n${tail(logFile)}`);
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-20).join('\n');
-  } catch {
-    return '';
-  }
-}
-
-async function stopApp(app: RunningApp): Promise<void> {
-  app.http.close();
-  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => app.child.once('exit', () => resolve()));
-  app.child.kill('SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), sleep(15_000).then(() => true)]);
-  if (timedOut) {
-    app.child.kill('SIGKILL');
-    await exited;
-  }
+    { tag: `bench-app-${options.tag}`, ...(preload ? { preload: __filename } : {}) },
+  );
 }
 
 // =======================================================================================
@@ -922,7 +855,7 @@ async function profile(
   clientCounts: number[],
 ): Promise<ProfileResult[]> {
   // One process: the probe's report lives in the process that answers its URL.
-  const app = await startApp({ ...env, WEB_CONCURRENCY: '1' }, { probe: true, tag: 'probe' });
+  const app = await startBenchApp({ ...env, WEB_CONCURRENCY: '1' }, { probe: true, tag: 'probe' });
   const results: ProfileResult[] = [];
   try {
     for (const clients of clientCounts) {
@@ -1055,7 +988,7 @@ const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 // Main
 
 async function cleanUp(admin: pg.Client | null, queuePrefix: string): Promise<void> {
-  for (const child of children) child.kill('SIGKILL');
+  killApps();
   if (admin && !KEEP_DB) {
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
@@ -1091,7 +1024,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const deadline = setTimeout(() => {
     process.stderr.write(`bench: over its time bound (${DEADLINE_MS / 1000} s); stopping\n`);
-    for (const child of children) child.kill('SIGKILL');
+    killApps();
     process.exit(3);
   }, DEADLINE_MS);
   deadline.unref();
@@ -1140,7 +1073,7 @@ async function main(): Promise<void> {
     };
 
     log(`starting the app on ${BENCH_DB} (queue prefix ${queuePrefix})…`);
-    const app = await startApp(env, { probe: false, tag: 'main' });
+    const app = await startBenchApp(env, { probe: false, tag: 'main' });
     const maxClients = Math.max(...CLIENT_COUNTS);
     const actors = await setUp(app.http, maxClients);
     log(`set up: 1 association, 1 open lot of ${LOT_QUANTITY} kg, ${maxClients} buyers`);
@@ -1322,7 +1255,7 @@ if (require.main === module) {
   main().then(
     () => process.exit(0),
     (error: unknown) => {
-      for (const child of children) child.kill('SIGKILL');
+      killApps();
       process.stderr.write(
         `bench:negotiation failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       );
