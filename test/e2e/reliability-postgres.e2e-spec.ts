@@ -111,9 +111,9 @@ describe(`database cut under the app (${realPostgres ? 'PostgreSQL' : 'embedded 
     const offer = await makeOffer(t.http, buyer.user, lotId, { price: '200', quantity: '400' });
     const before = await lotFootprint(dataSource, lotId);
 
-    // The accept has locked the lot, counted the sale and marked the offer accepted when
-    // the deal's INSERT is on its way: the connection dies there.
-    const sprung = proxy.cutOn('INSERT INTO "deals"');
+    // The accept's one statement (lock and decrement the lot, mark the offer accepted,
+    // insert the deal, its history and its events) is on its way when the connection dies.
+    const sprung = proxy.cutOn('INSERT INTO deals');
     const [accept, acceptMs] = await timed(() =>
       t.http.post(`/api/v1/offers/${offer.id}/accept`).set(bearer(manager)).send({}),
     );
