@@ -3,6 +3,14 @@ import type { Request } from 'express';
 import { API_PREFIX } from '../app.factory';
 import type { Language, ProblemDetails } from '../shared/errors/problem-details';
 
+/**
+ * Whether a failed call is the API refusing what the person asked (shown on the form), not
+ * a fault (a server error, or no answer), which goes to the error page.
+ */
+export function isRefusal(error: unknown): error is ApiProblem {
+  return error instanceof ApiProblem && error.status < 500;
+}
+
 /** A refusal from the API, carried to the page that shows it next to its fields. */
 export class ApiProblem extends Error {
   constructor(readonly problem: ProblemDetails) {

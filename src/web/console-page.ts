@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Language } from '../shared/errors/problem-details';
-import { ApiProblem, ConsoleApi } from './console-api';
+import { ApiProblem, ConsoleApi, isRefusal } from './console-api';
 import { ConsoleSession } from './console-session';
 import { ConsoleViews, type PageLocals } from './console-views';
 import { parseDecimalInput, santiagoLocalToIso } from './format/format';
@@ -157,4 +157,4 @@ export class ConsolePages {
   }
 }
 
-export { ApiProblem };
+export { ApiProblem, isRefusal };

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { Public } from '../../shared/auth/access.decorators';
 import type { ApiPage, Approval, Benchmark, Lot, Me, Offer, Producer } from '../api-types';
 import { ConsoleErrorFilter } from '../console-error.filter';
-import { ApiProblem, ConsolePages, type Page } from '../console-page';
+import { ApiProblem, ConsolePages, isRefusal, type Page } from '../console-page';
 import { productsById } from './organization-pages.controller';
 
 /**
@@ -42,7 +42,7 @@ export class ApprovalPagesController {
       await page.post(`/approvals/${approvalId}/votes`, { choice: form.choice });
       page.redirect(`/aprobaciones/${approvalId}?votado=1`);
     } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500 || error.status === 401) {
+      if (!isRefusal(error) || error.status === 401) {
         throw error;
       }
       await this.renderApproval(page, approvalId, error);

@@ -2,7 +2,7 @@ import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/comm
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../shared/auth/access.decorators';
-import { ApiProblem, ConsolePages, type Page } from '../console-page';
+import { ApiProblem, ConsolePages, isRefusal, type Page } from '../console-page';
 import { ConsoleErrorFilter } from '../console-error.filter';
 import type { ApiPage, Me } from '../api-types';
 
@@ -37,7 +37,7 @@ export class AuthPagesController {
       });
       page.redirect(`/org/${organization.id}`);
     } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500) throw error;
+      if (!isRefusal(error)) throw error;
       await this.renderStart(page, await page.get<Me>('/me'), error);
     }
   }
@@ -55,7 +55,7 @@ export class AuthPagesController {
       await this.login(page, form.email, form.password);
       page.redirect(safeNext(form.next) ?? '/');
     } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500) throw error;
+      if (!isRefusal(error)) throw error;
       page.refuse('sign-in', error, { title: page.t('signIn.title'), next: safeNext(form.next) });
     }
   }
@@ -79,7 +79,7 @@ export class AuthPagesController {
       await this.login(page, form.email, form.password);
       page.redirect('/');
     } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500) throw error;
+      if (!isRefusal(error)) throw error;
       page.refuse('register', error, { title: page.t('register.title') });
     }
   }

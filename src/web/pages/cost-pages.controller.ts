@@ -15,7 +15,7 @@ import type { Request, Response } from 'express';
 import { Public } from '../../shared/auth/access.decorators';
 import type { ApiPage, Product } from '../api-types';
 import { ConsoleErrorFilter } from '../console-error.filter';
-import { ApiProblem, ConsolePages, type FormValues, type Page } from '../console-page';
+import { ApiProblem, ConsolePages, type FormValues, isRefusal, type Page } from '../console-page';
 import {
   PERCENT_FIELDS,
   type SheetLine,
@@ -90,7 +90,7 @@ export class CostPagesController {
       });
       page.redirect(`/costos/${sheet.id}`);
     } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500) throw error;
+      if (!isRefusal(error)) throw error;
       await this.renderList(page, orgId, error);
     }
   }
@@ -210,7 +210,7 @@ export class CostPagesController {
       const price = form.precio ? `?precio=${encodeURIComponent(form.precio)}` : '';
       page.redirect(`/costos/${id}${price}#lineas`);
     } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500) throw error;
+      if (!isRefusal(error)) throw error;
       const conflict = error.problem.code === 'VERSION_CONFLICT';
       await this.renderEditor(
         page,
@@ -354,7 +354,7 @@ async function summaryOf(
   try {
     return { summary: await page.get<CostSummary>(`${path}?price=${encodeURIComponent(price)}`) };
   } catch (error) {
-    if (!(error instanceof ApiProblem) || error.status >= 500) throw error;
+    if (!isRefusal(error)) throw error;
     const priceError = error.fieldErrors().price ?? error.problem.detail;
     return { summary: await page.get<CostSummary>(path), priceError };
   }

@@ -15,7 +15,7 @@ import type {
   Producer,
 } from '../api-types';
 import { ConsoleErrorFilter } from '../console-error.filter';
-import { ApiProblem, ConsolePages, type Page } from '../console-page';
+import { ApiProblem, ConsolePages, isRefusal, type Page } from '../console-page';
 import { optional, productsById } from './organization-pages.controller';
 
 /**
@@ -163,7 +163,7 @@ export class LotPagesController {
       const next = await change(page, form);
       page.redirect(typeof next === 'string' ? next : `/lotes/${lotId}`);
     } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500 || error.status === 401) {
+      if (!isRefusal(error) || error.status === 401) {
         throw error;
       }
       await this.renderLot(page, lotId, { formName, problem: error });

@@ -14,7 +14,7 @@ import type { Request, Response } from 'express';
 import { Public } from '../../shared/auth/access.decorators';
 import type { Me } from '../api-types';
 import { ConsoleErrorFilter } from '../console-error.filter';
-import { ApiProblem, ConsolePages, type FormValues, type Page } from '../console-page';
+import { ApiProblem, ConsolePages, type FormValues, isRefusal, type Page } from '../console-page';
 import { readAll } from './read-all';
 
 interface Organization {
@@ -142,8 +142,7 @@ export class MembersPagesController {
       page.redirect(`/org/${orgId}/socios?hecho=${form}#${form}`);
     } catch (error) {
       // A lost session or a role that may not do this is a page of its own, not a field.
-      const refusal = error instanceof ApiProblem && error.status < 500;
-      if (!refusal || error.status === 401 || error.status === 403) throw error;
+      if (!isRefusal(error) || error.status === 401 || error.status === 403) throw error;
       page.refuse('members', onItsField(error, page), {
         ...(await this.locals(page, orgId)),
         refused: form,

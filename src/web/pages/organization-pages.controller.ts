@@ -14,7 +14,7 @@ import type {
   SettlementSummary,
 } from '../api-types';
 import { ConsoleErrorFilter } from '../console-error.filter';
-import { ApiProblem, ConsolePages, type Page } from '../console-page';
+import { ApiProblem, ConsolePages, isRefusal, type Page } from '../console-page';
 
 /** How many lots a home page looks through for offers and votes waiting. */
 const HOME_LOTS = 50;
@@ -106,7 +106,7 @@ export class OrganizationPagesController {
       });
       page.redirect(`/lotes/${lot.id}`);
     } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500) throw error;
+      if (!isRefusal(error)) throw error;
       await this.renderNewLot(page, orgId, error);
     }
   }

@@ -13,7 +13,7 @@ import type { Me } from '../api-types';
 import { buildLineChart, markerPath } from '../charts/line-chart';
 import { marketPriceSeries, type PriceObservation } from '../charts/price-series';
 import { ConsoleErrorFilter } from '../console-error.filter';
-import { ApiProblem, ConsolePages, type Page } from '../console-page';
+import { ConsolePages, isRefusal, type Page } from '../console-page';
 import { readAll } from './read-all';
 
 interface Product {
@@ -123,7 +123,7 @@ export class PricesPagesController {
         { maxPages: MAX_PAGES, limit: PAGE_SIZE },
       );
     } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500) throw error;
+      if (!isRefusal(error)) throw error;
       return page.render(
         'prices',
         { ...locals, errors: error.fieldErrors(), problem: error.problem },

@@ -5,7 +5,7 @@ import { Public } from '../../shared/auth/access.decorators';
 import { dec, sum, toDecimalString } from '../../shared/money';
 import type { ApiPage } from '../api-types';
 import { ConsoleErrorFilter } from '../console-error.filter';
-import { ApiProblem, ConsolePages, type FormValues, type Page } from '../console-page';
+import { ApiProblem, ConsolePages, type FormValues, isRefusal, type Page } from '../console-page';
 import { percentOfRate, rateOfPercent } from '../costs/cost-line-form';
 import type { LotRef, Settlement, SettlementSummary } from '../settlement/settlement-api';
 import { contextOf, producersOf, productsOf } from './console-context';
@@ -59,7 +59,7 @@ export class SettlementPagesController {
       });
       page.redirect(`/liquidaciones/${settlement.id}`);
     } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500) throw error;
+      if (!isRefusal(error)) throw error;
       await this.renderList(page, lotId, renamedFields(error, fieldOf));
     }
   }
@@ -100,7 +100,7 @@ export class SettlementPagesController {
       await page.post(`/settlements/${id}/confirm`);
       page.redirect(`/liquidaciones/${id}?confirmada=1`);
     } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500) throw error;
+      if (!isRefusal(error)) throw error;
       await this.renderSettlement(page, id, 'settlement-confirm', error);
     }
   }
