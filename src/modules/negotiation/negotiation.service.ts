@@ -131,12 +131,7 @@ export class NegotiationService implements OnModuleInit {
       const isTender = lot.mechanism === 'tender';
       if (isTender) assertBidAllowed(lot, now);
       else assertNegotiable(lot);
-      const terms = validateOfferTerms(request, now);
-      assertQuantityRequestable({
-        requested: terms.quantity,
-        quantityAvailable: this.lots.available(lot),
-        minOrderQuantity: lot.minOrderQuantity,
-      });
+      const offer = this.newBuyerOffer(manager, lot, user, buyerOrganizationId, request, now);
       if (isTender) {
         // A buyer's new bid replaces its earlier one: one standing bid per buyer.
         await manager.query(
@@ -145,26 +140,7 @@ export class NegotiationService implements OnModuleInit {
           [lot.id, buyerOrganizationId, now],
         );
       }
-      const id = randomUUID();
-      const offer = await manager.save(
-        manager.create(Offer, {
-          id,
-          lotId: lot.id,
-          buyerOrganizationId,
-          threadId: id,
-          parentOfferId: null,
-          kind: isTender ? 'bid' : 'offer',
-          madeBy: 'buyer',
-          madeByUserId: user.id,
-          price: terms.price,
-          quantity: terms.quantity,
-          minQuantity: terms.minQuantity,
-          paymentTermsDays: terms.paymentTermsDays,
-          expiresAt: terms.expiresAt,
-          status: 'pending',
-          createdAt: now,
-        }),
-      );
+      await manager.save(offer);
       if (isTender) {
         // Sealed means the association learns nothing of a bid before the close, not even
         // that it exists or who placed it: no history entry (the association reads that log)
@@ -1065,18 +1041,17 @@ export class NegotiationService implements OnModuleInit {
   }
 
   /**
-   * A buyer's offer on an open negotiation lot in one statement: the offer, its history
-   * entry and its event commit together (one statement is one transaction), and nothing
-   * is locked, as before: acceptance checks the lot again.
+   * A buyer's new offer (or tender bid), opening its own thread: its terms checked, and
+   * the quantity against what the lot has left, before anything is written.
    */
-  private async offerAtOnce(
+  private newBuyerOffer(
+    manager: EntityManager,
     lot: Lot,
     user: AuthenticatedUser,
     buyerOrganizationId: string,
     request: MakeOfferRequest,
-  ): Promise<Offer> {
-    const now = this.clock.now();
-    assertNegotiable(lot);
+    now: Date,
+  ): Offer {
     const terms = validateOfferTerms(request, now);
     assertQuantityRequestable({
       requested: terms.quantity,
@@ -1084,13 +1059,13 @@ export class NegotiationService implements OnModuleInit {
       minOrderQuantity: lot.minOrderQuantity,
     });
     const id = randomUUID();
-    const offer = this.dataSource.manager.create(Offer, {
+    return manager.create(Offer, {
       id,
       lotId: lot.id,
       buyerOrganizationId,
       threadId: id,
       parentOfferId: null,
-      kind: 'offer',
+      kind: lot.mechanism === 'tender' ? 'bid' : 'offer',
       madeBy: 'buyer',
       madeByUserId: user.id,
       price: terms.price,
@@ -1103,6 +1078,30 @@ export class NegotiationService implements OnModuleInit {
       decidedAt: null,
       decidedByUserId: null,
     });
+  }
+
+  /**
+   * A buyer's offer on an open negotiation lot in one statement: the offer, its history
+   * entry and its event commit together (one statement is one transaction), and nothing
+   * is locked, as before: acceptance checks the lot again.
+   */
+  private async offerAtOnce(
+    lot: Lot,
+    user: AuthenticatedUser,
+    buyerOrganizationId: string,
+    request: MakeOfferRequest,
+  ): Promise<Offer> {
+    const now = this.clock.now();
+    assertNegotiable(lot);
+    const offer = this.newBuyerOffer(
+      this.dataSource.manager,
+      lot,
+      user,
+      buyerOrganizationId,
+      request,
+      now,
+    );
+    const { id } = offer;
     const history = historyInsert(
       lot.id,
       [{ type: 'offer.received', at: now, actor: user.id, data: offerTermsData(offer) }],
