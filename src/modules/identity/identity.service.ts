@@ -12,6 +12,7 @@ import {
 } from '../../shared/auth/access';
 import { TokenService } from '../../shared/auth/token.service';
 import { isUniqueViolation } from '../../shared/database/postgres-errors';
+import { preparedQuery } from '../../shared/database/prepared-query';
 import { DomainError } from '../../shared/errors/domain-error';
 import { LOGGER } from '../../shared/logging/logger';
 import { Outbox } from '../../shared/outbox/outbox.service';
@@ -113,7 +114,7 @@ export class IdentityService extends AccessDirectory implements OnApplicationBoo
 
   /** One query for the user and all its memberships: the guard runs it on every request. */
   async findUser(userId: string): Promise<AuthenticatedUser | null> {
-    const rows = await this.dataSource.query<
+    const rows = await preparedQuery<
       {
         id: string;
         email: string;
@@ -121,8 +122,9 @@ export class IdentityService extends AccessDirectory implements OnApplicationBoo
         organization_id: string | null;
         kind: OrganizationKind | null;
         role: OrganizationRole | null;
-      }[]
+      }
     >(
+      this.dataSource,
       `SELECT u.id, u.email, u.is_platform_admin, m.organization_id, o.kind, m.role
          FROM users u
          LEFT JOIN memberships m ON m.user_id = u.id

@@ -11,6 +11,7 @@ import { Outbox, outboxInsert } from '../../shared/outbox/outbox.service';
 import { entityColumns, hydrateEntity } from '../../shared/database/hydrate';
 import { updateReturning } from '../../shared/database/update-returning';
 import { sqlState } from '../../shared/database/postgres-errors';
+import { preparedQuery } from '../../shared/database/prepared-query';
 import { Organization } from '../identity/entities/organization.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { IdentityService } from '../identity/identity.service';
@@ -530,7 +531,8 @@ export class NegotiationService implements OnModuleInit {
   /** The lot, and the catch-up work due on it (null when none), in one query. */
   private async lotAndDue(lotId: string): Promise<{ lot: Lot; due: CatchUpDue | null } | null> {
     const now = this.clock.now();
-    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
+    const [row] = await preparedQuery<Record<string, unknown>>(
+      this.dataSource,
       `SELECT ${entityColumns(this.dataSource, Lot, 'l')}, ${lapsedHoldsOf('l', '$2')} AS lapsed
          FROM lots l WHERE l.id = $1`,
       [lotId, now],
@@ -1005,7 +1007,8 @@ export class NegotiationService implements OnModuleInit {
    */
   private async partyFor(offerId: string, user: AuthenticatedUser): Promise<OfferContext> {
     const now = this.clock.now();
-    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
+    const [row] = await preparedQuery<Record<string, unknown>>(
+      this.dataSource,
       `SELECT ${entityColumns(this.dataSource, Offer, 'o')}, ${entityColumns(this.dataSource, Lot, 'l')},
               org.approval_policy, org.floor_policy,
               ${lapsedHoldsOf('l', '$2')} AS lapsed,
@@ -1113,7 +1116,8 @@ export class NegotiationService implements OnModuleInit {
       11 + history.parameters.length,
       'offer',
     );
-    await this.dataSource.query(
+    await preparedQuery(
+      this.dataSource,
       `WITH offer AS (
          INSERT INTO offers (id, lot_id, buyer_organization_id, thread_id, parent_offer_id, kind,
                              made_by, made_by_user_id, price, quantity, min_quantity,
@@ -1211,7 +1215,8 @@ export class NegotiationService implements OnModuleInit {
     );
     let row: { quantity_total: string; quantity_sold: string; quantity_held: string } | undefined;
     try {
-      [row] = await this.dataSource.query(
+      [row] = await preparedQuery(
+        this.dataSource,
         `WITH sold AS (
            UPDATE lots SET quantity_sold = quantity_sold + $3
             WHERE id = $2 AND status = 'open' AND mechanism = 'negotiation'

@@ -8,6 +8,7 @@ import {
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { createDataSource, type DataSourceOptions, runMigrationsExclusively } from './data-source';
+import { preparesStatements } from './prepared-query';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
 /** The app's one pooled connection, plus room for a psql or TypeORM CLI session. */
@@ -41,6 +42,7 @@ export class DatabaseConnection implements OnApplicationShutdown {
         connectTimeoutMs: config.databaseConnectTimeoutMs,
       });
       await dataSource.initialize();
+      if (!embedded) preparesStatements(dataSource);
       if (embedded) {
         // One process per folder (the lock file), so no other process can race the DDL.
         await dataSource.runMigrations({ transaction: 'each' });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared-query';
 import { DomainError } from '../errors/domain-error';
 import { IdempotencyErrors } from './idempotency.errors';
 
@@ -22,7 +23,8 @@ export class IdempotencyService {
    * first is in progress (or gets its stored answer).
    */
   async start(scope: string, key: string, requestHash: string): Promise<IdempotencyStart> {
-    const claimed = await this.dataSource.query<unknown[]>(
+    const claimed = await preparedQuery<unknown>(
+      this.dataSource,
       `INSERT INTO idempotency_keys (scope, key, request_hash, state)
        VALUES ($1, $2, $3, 'in_progress')
        ON CONFLICT (scope, key) DO UPDATE
@@ -35,14 +37,13 @@ export class IdempotencyService {
     );
     if (claimed.length === 1) return { kind: 'execute' };
 
-    const [existing] = await this.dataSource.query<
-      {
-        request_hash: string;
-        state: string;
-        response_status: number | null;
-        response_body: unknown;
-      }[]
-    >(
+    const [existing] = await preparedQuery<{
+      request_hash: string;
+      state: string;
+      response_status: number | null;
+      response_body: unknown;
+    }>(
+      this.dataSource,
       `SELECT request_hash, state, response_status, response_body
          FROM idempotency_keys WHERE scope = $1 AND key = $2`,
       [scope, key],
@@ -64,7 +65,8 @@ export class IdempotencyService {
   }
 
   async complete(scope: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.dataSource.query(
+    await preparedQuery(
+      this.dataSource,
       `UPDATE idempotency_keys
           SET state = 'completed', response_status = $3, response_body = $4, updated_at = now()
         WHERE scope = $1 AND key = $2`,
@@ -74,7 +76,8 @@ export class IdempotencyService {
 
   /** A failed request stores nothing: the client may fix the cause and retry with the same key. */
   async release(scope: string, key: string): Promise<void> {
-    await this.dataSource.query(
+    await preparedQuery(
+      this.dataSource,
       `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_progress'`,
       [scope, key],
     );
