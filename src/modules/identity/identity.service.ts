@@ -114,16 +114,14 @@ export class IdentityService extends AccessDirectory implements OnApplicationBoo
 
   /** One query for the user and all its memberships: the guard runs it on every request. */
   async findUser(userId: string): Promise<AuthenticatedUser | null> {
-    const rows = await preparedQuery<
-      {
-        id: string;
-        email: string;
-        is_platform_admin: boolean;
-        organization_id: string | null;
-        kind: OrganizationKind | null;
-        role: OrganizationRole | null;
-      }
-    >(
+    const rows = await preparedQuery<{
+      id: string;
+      email: string;
+      is_platform_admin: boolean;
+      organization_id: string | null;
+      kind: OrganizationKind | null;
+      role: OrganizationRole | null;
+    }>(
       this.dataSource,
       `SELECT u.id, u.email, u.is_platform_admin, m.organization_id, o.kind, m.role
          FROM users u
