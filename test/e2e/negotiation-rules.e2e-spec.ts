@@ -661,6 +661,57 @@ describe('negotiation: bad input, bad moves and who sees what', () => {
       );
       expect(offers[0].n).toBe(2);
     });
+
+    // The offer and the accept store their answer in the statement that makes the change:
+    // duplicates sent together must still make one deal and all hear of that one.
+    it('answers ten accepts sent at once under one key with one deal', async () => {
+      const lotId = await openLot();
+      const offer = await makeOffer(t.http, buyer.user, lotId, { price: '230', quantity: '400' });
+      const key = { 'Idempotency-Key': `accept-at-once-${offer.id}` };
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => post(manager, `/offers/${offer.id}/accept`).set(key)),
+      );
+      const deals = await dataSource.query<{ id: string }[]>(
+        `SELECT id FROM deals WHERE offer_id = $1`,
+        [offer.id],
+      );
+      expect(deals).toHaveLength(1);
+      for (const answer of answers) {
+        if (answer.status === 201) expect(answer.body.deal.id).toBe(deals[0].id);
+        else expectProblem(answer, 409, 'IDEMPOTENCY_REQUEST_IN_PROGRESS');
+      }
+      expect(answers.filter((a) => a.status === 201).length).toBeGreaterThanOrEqual(1);
+      const lot = await t.http.get(`/api/v1/lots/${lotId}`).set(bearer(manager)).expect(200);
+      expect(lot.body.quantitySold).toBe('400');
+    });
+
+    // Two offers each for all that is left, accepted at once: whichever loses (in the one
+    // statement, after it stored its answer, or on the careful path) must leave no answer
+    // under its key, or its replay would claim a deal that was never made.
+    it('leaves nothing under the key of an accept that lost the lot to another', async () => {
+      for (let round = 0; round < 3; round += 1) {
+        const lotId = await openLot(['400']);
+        const offers = [
+          await makeOffer(t.http, buyer.user, lotId, { price: '230', quantity: '400' }),
+          await makeOffer(t.http, buyer.user, lotId, { price: '231', quantity: '400' }),
+        ];
+        const keys = offers.map((offer) => ({ 'Idempotency-Key': `race-${offer.id}` }));
+        const answers = await Promise.all(
+          offers.map((offer, i) => post(manager, `/offers/${offer.id}/accept`).set(keys[i])),
+        );
+        expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+        const loser = answers.findIndex((a) => a.status === 409);
+        const stored = await dataSource.query<{ state: string }[]>(
+          `SELECT state FROM idempotency_keys WHERE key = $1`,
+          [keys[loser]['Idempotency-Key']],
+        );
+        expect(stored).toEqual([]);
+        const again = await post(manager, `/offers/${offers[loser].id}/accept`).set(keys[loser]);
+        expect(again.status).toBe(409);
+        expect(again.headers['idempotent-replayed']).toBeUndefined();
+        expect(again.body.code).toBe(answers[loser].body.code);
+      }
+    });
   });
 
   async function expectProblemAt(path: string, who: TestUser, status: number) {

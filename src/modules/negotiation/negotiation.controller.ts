@@ -6,6 +6,11 @@ import { AnyUser } from '../../shared/auth/access.decorators';
 import { CurrentUser } from '../../shared/auth/current-user.decorator';
 import { Clock } from '../../shared/clock';
 import { overrideStatus } from '../../shared/http/status-override';
+import {
+  type InlineIdempotency,
+  InlineIdempotencyKey,
+  StoresOwnIdempotentAnswer,
+} from '../../shared/idempotency/inline-idempotency';
 import type { BuyerAllocationView } from './domain/offer-visibility';
 import type { TenderAllocation } from './domain/tender-allocation';
 import {
@@ -20,6 +25,8 @@ import {
 } from './dto/negotiation.dto';
 import { toApprovalResponse, toDealResponse, toOfferResponse } from './negotiation.mappers';
 import { NegotiationService } from './negotiation.service';
+import type { Deal } from './entities/deal.entity';
+import type { Offer } from './entities/offer.entity';
 import { OfferBenchmarkResponse } from '../market-prices/dto/market-price.dto';
 
 @ApiTags('negotiation')
@@ -33,15 +40,18 @@ export class NegotiationController {
 
   @AnyUser()
   @Post('lots/:id/offers')
+  @StoresOwnIdempotentAnswer()
   @ApiCreatedResponse({ type: OfferResponse })
   async makeOffer(
     @Param('id', ParseUUIDPipe) lotId: string,
     @CurrentUser() user: AuthenticatedUser,
     @Body() request: MakeOfferRequest,
+    @InlineIdempotencyKey() key: InlineIdempotency | undefined,
   ): Promise<OfferResponse> {
-    return toOfferResponse(
-      await this.negotiation.makeOffer(lotId, user, request),
-      this.clock.now(),
+    const now = this.clock.now();
+    const answer = (offer: Offer) => toOfferResponse(offer, now);
+    return answer(
+      await this.negotiation.makeOffer(lotId, user, request, key?.answeredBy(201, answer)),
     );
   }
 
@@ -91,15 +101,23 @@ export class NegotiationController {
   /** 201 with the deal, or 202 with the approval the association's policy asks for. */
   @AnyUser()
   @Post('offers/:id/accept')
+  @StoresOwnIdempotentAnswer()
   @ApiCreatedResponse({ description: '{ deal } when accepted outright' })
   async accept(
     @Param('id', ParseUUIDPipe) offerId: string,
     @CurrentUser() user: AuthenticatedUser,
     @Body() request: AcceptOfferRequest,
     @Res({ passthrough: true }) res: Response,
+    @InlineIdempotencyKey() key: InlineIdempotency | undefined,
   ): Promise<{ deal: DealResponse } | { approval: ApprovalResponse }> {
-    const outcome = await this.negotiation.accept(offerId, user, request);
-    if ('deal' in outcome) return { deal: toDealResponse(outcome.deal) };
+    const answer = (deal: Deal) => ({ deal: toDealResponse(deal) });
+    const outcome = await this.negotiation.accept(
+      offerId,
+      user,
+      request,
+      key?.answeredBy(201, answer),
+    );
+    if ('deal' in outcome) return answer(outcome.deal);
     overrideStatus(res, 202);
     const { approval, votes, tally, dealId } = await this.negotiation.getApproval(
       outcome.approval.id,

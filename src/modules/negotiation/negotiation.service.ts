@@ -12,6 +12,10 @@ import { entityColumns, hydrateEntity } from '../../shared/database/hydrate';
 import { updateReturning } from '../../shared/database/update-returning';
 import { sqlState } from '../../shared/database/postgres-errors';
 import { preparedQuery } from '../../shared/database/prepared-query';
+import {
+  type IdempotentAnswer,
+  storedAnswerParts,
+} from '../../shared/idempotency/inline-idempotency';
 import { Organization } from '../identity/entities/organization.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { IdentityService } from '../identity/identity.service';
@@ -115,16 +119,20 @@ export class NegotiationService implements OnModuleInit {
     lotId: string,
     user: AuthenticatedUser,
     request: MakeOfferRequest,
+    answer?: IdempotentAnswer<Offer>,
   ): Promise<Offer> {
     const buyerOrganizationId = await this.buyerOrganizationFor(user, request.buyerOrganizationId);
     const read = await this.lotAndDue(lotId);
     if (!read) throw notFound('lot');
     if (read.lot.mechanism === 'negotiation' && !read.due) {
-      const offer = await this.offerAtOnce(read.lot, user, buyerOrganizationId, request);
-      await this.scheduleExpiry(offer);
-      this.outbox.kick();
-      return offer;
+      const offer = await this.offerAtOnce(read.lot, user, buyerOrganizationId, request, answer);
+      if (offer) {
+        await this.scheduleExpiry(offer);
+        this.outbox.kick();
+        return offer;
+      }
     }
+    await answer?.key.claim();
     await this.catchUpIfDue(lotId, read.due);
     const now = this.clock.now();
     const offer = await this.dataSource.transaction(async (manager) => {
@@ -263,6 +271,7 @@ export class NegotiationService implements OnModuleInit {
     offerId: string,
     user: AuthenticatedUser,
     request: AcceptOfferRequest,
+    answer?: IdempotentAnswer<Deal>,
   ): Promise<AcceptOutcome> {
     const context = await this.partyFor(offerId, user);
     const { party, lot: lotRef, offer: offerRef } = context;
@@ -273,12 +282,13 @@ export class NegotiationService implements OnModuleInit {
     const floorPrice =
       party.side === 'association' && context.hasCostSheets ? await this.floorOf(lotRef) : null;
     if (!caughtUp) {
-      const deal = await this.acceptAtOnce(context, user, request, floorPrice, now);
+      const deal = await this.acceptAtOnce(context, user, request, floorPrice, now, answer);
       if (deal) {
         this.outbox.kick();
         return { deal };
       }
     }
+    await answer?.key.claim();
     const outcome = await this.dataSource.transaction(async (manager): Promise<AcceptOutcome> => {
       // What needs no lock is read first: the hot lot row is held for as few statements as
       // possible, since every sale of the lot queues on it.
@@ -1093,7 +1103,8 @@ export class NegotiationService implements OnModuleInit {
     user: AuthenticatedUser,
     buyerOrganizationId: string,
     request: MakeOfferRequest,
-  ): Promise<Offer> {
+    answer: IdempotentAnswer<Offer> | undefined,
+  ): Promise<Offer | null> {
     const now = this.clock.now();
     assertNegotiable(lot);
     const offer = this.newBuyerOffer(
@@ -1116,13 +1127,19 @@ export class NegotiationService implements OnModuleInit {
       11 + history.parameters.length,
       'offer',
     );
-    await preparedQuery(
+    const stored = storedAnswerParts(
+      answer,
+      offer,
+      11 + history.parameters.length + events.parameters.length,
+    );
+    const written = await preparedQuery(
       this.dataSource,
-      `WITH offer AS (
+      `WITH ${stored.cte}offer AS (
          INSERT INTO offers (id, lot_id, buyer_organization_id, thread_id, parent_offer_id, kind,
                              made_by, made_by_user_id, price, quantity, min_quantity,
                              payment_terms_days, expires_at, status, created_at)
-         VALUES ($1, $2, $3, $1, NULL, 'offer', 'buyer', $4, $5, $6, $7, $8, $9, 'pending', $10)
+         SELECT $1, $2, $3, $1, NULL, 'offer', 'buyer', $4, $5, $6, $7, $8, $9, 'pending', $10
+          WHERE ${stored.condition}
          RETURNING id),
        history AS (${history.sql}),
        events AS (${events.sql})
@@ -1140,8 +1157,12 @@ export class NegotiationService implements OnModuleInit {
         now,
         ...history.parameters,
         ...events.parameters,
+        ...stored.parameters,
       ],
     );
+    // Nothing written: the Idempotency-Key was taken; the claimed path replays or refuses.
+    if (written.length === 0) return null;
+    answer?.key.markStored();
     return offer;
   }
 
@@ -1150,7 +1171,8 @@ export class NegotiationService implements OnModuleInit {
    * conditional UPDATE (which takes its lock and refuses to oversell), the offer moves from
    * pending to accepted only if that succeeded, and the deal, its history entry and its
    * events are written by the same statement, which aborts itself (ayllu_assert) if the
-   * lot was decremented but the offer was no longer pending; the lot row stays locked for
+   * lot was decremented but the offer was no longer pending, or if the answer was stored
+   * under the Idempotency-Key but no deal made; the lot row stays locked for
    * that one statement, never across a round trip. It applies when nothing needs deciding
    * under the lock:
    * no approval to ask for, no floor override to record, the whole offered quantity
@@ -1163,6 +1185,7 @@ export class NegotiationService implements OnModuleInit {
     request: AcceptOfferRequest,
     floorPrice: string | null,
     now: Date,
+    answer: IdempotentAnswer<Deal> | undefined,
   ): Promise<Deal | null> {
     const { party, lot, offer } = context;
     if (party.side === 'association') {
@@ -1213,14 +1236,21 @@ export class NegotiationService implements OnModuleInit {
       10 + history.parameters.length,
       'deal',
     );
-    let row: { quantity_total: string; quantity_sold: string; quantity_held: string } | undefined;
+    const stored = storedAnswerParts(
+      answer,
+      deal,
+      10 + history.parameters.length + events.parameters.length,
+    );
+    // One row always, so the assert always runs; null quantities when nothing was sold.
+    let row:
+      { quantity_total: string | null; quantity_sold: string; quantity_held: string } | undefined;
     try {
       [row] = await preparedQuery(
         this.dataSource,
-        `WITH sold AS (
+        `WITH ${stored.cte}sold AS (
            UPDATE lots SET quantity_sold = quantity_sold + $3
             WHERE id = $2 AND status = 'open' AND mechanism = 'negotiation'
-              AND quantity_total - quantity_sold - quantity_held >= $3
+              AND quantity_total - quantity_sold - quantity_held >= $3 AND ${stored.condition}
             RETURNING quantity_total, quantity_sold, quantity_held),
          accepted AS (
            UPDATE offers SET status = 'accepted', decided_at = $4
@@ -1234,9 +1264,13 @@ export class NegotiationService implements OnModuleInit {
            RETURNING id),
          history AS (${history.sql}),
          events AS (${events.sql})
-         SELECT sold.quantity_total, sold.quantity_sold, sold.quantity_held
-           FROM sold
-          WHERE ayllu_assert(EXISTS (SELECT 1 FROM deal), 'the offer changed since it was read')`,
+         SELECT (SELECT quantity_total FROM sold) AS quantity_total,
+                (SELECT quantity_sold FROM sold) AS quantity_sold,
+                (SELECT quantity_held FROM sold) AS quantity_held
+          WHERE ayllu_assert(
+                  EXISTS (SELECT 1 FROM deal)
+                  OR NOT (EXISTS (SELECT 1 FROM sold) OR ${stored.written}),
+                  'the offer changed since it was read')`,
         [
           offer.id,
           lot.id,
@@ -1249,6 +1283,7 @@ export class NegotiationService implements OnModuleInit {
           deal.paymentTermsDays,
           ...history.parameters,
           ...events.parameters,
+          ...stored.parameters,
         ],
       );
     } catch (error) {
@@ -1257,7 +1292,8 @@ export class NegotiationService implements OnModuleInit {
       if (sqlState(error) === STATEMENT_ASSERT_FAILED) return null;
       throw error;
     }
-    if (!row) return null;
+    if (!row || row.quantity_total === null) return null;
+    answer?.key.markStored();
     lot.quantityTotal = row.quantity_total;
     lot.quantitySold = row.quantity_sold;
     lot.quantityHeld = row.quantity_held;

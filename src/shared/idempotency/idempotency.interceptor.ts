@@ -4,12 +4,14 @@ import {
   Injectable,
   type NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, type Observable, of } from 'rxjs';
 import { validationFailed } from '../errors/domain-error';
 import { effectiveStatus, overrideStatus } from '../http/status-override';
 import type { AuthenticatedRequest } from '../auth/access';
 import { IdempotencyService } from './idempotency.service';
+import { IdempotentReplay, InlineIdempotency, STORES_OWN_ANSWER } from './inline-idempotency';
 import { requestFingerprint } from './request-fingerprint';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
@@ -21,7 +23,10 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly idempotency: IdempotencyService) {}
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
@@ -41,13 +46,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = req.user?.id ?? 'anonymous';
     const hash = requestFingerprint(req.method, req.originalUrl, req.body);
 
+    if (this.reflector.get<boolean>(STORES_OWN_ANSWER, context.getHandler())) {
+      return this.handleInline(
+        next,
+        res,
+        new InlineIdempotency(scope, key, hash, this.idempotency),
+        req as Request & { inlineIdempotency?: InlineIdempotency },
+      );
+    }
+
     return from(this.idempotency.start(scope, key, hash)).pipe(
       mergeMap((start) => {
-        if (start.kind === 'replay') {
-          overrideStatus(res, start.status);
-          res.setHeader('Idempotent-Replayed', 'true');
-          return of(start.body);
-        }
+        if (start.kind === 'replay') return of(replay(res, start));
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
             await this.idempotency.complete(scope, key, effectiveStatus(res), body);
@@ -61,4 +71,53 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }),
     );
   }
+
+  /**
+   * A handler that stores its own answer (StoresOwnIdempotentAnswer): it gets the key and
+   * either stores the answer with its change or claims the key first. When it wrote nothing
+   * under the key and fails, the failure may be a replay's (the first request's change
+   * makes the same request invalid now: an accepted offer cannot be accepted again), so
+   * the earlier answer, if any, wins over the failure.
+   */
+  private handleInline(
+    next: CallHandler,
+    res: Response,
+    inline: InlineIdempotency,
+    req: Request & { inlineIdempotency?: InlineIdempotency },
+  ): Observable<unknown> {
+    req.inlineIdempotency = inline;
+    const { scope, key, requestHash } = inline;
+    return next.handle().pipe(
+      mergeMap(async (body: unknown) => {
+        if (inline.claimed) {
+          await this.idempotency.complete(scope, key, effectiveStatus(res), body);
+        } else if (!inline.stored) {
+          // A path that neither stored nor claimed: the answer is stored now, so that a
+          // replay still repeats it.
+          const start = await this.idempotency.start(scope, key, requestHash);
+          if (start.kind === 'execute') {
+            await this.idempotency.complete(scope, key, effectiveStatus(res), body);
+          }
+        }
+        return body;
+      }),
+      catchError(async (error: unknown) => {
+        if (error instanceof IdempotentReplay) return replay(res, error);
+        if (inline.claimed) {
+          await this.idempotency.release(scope, key);
+          throw error;
+        }
+        if (inline.stored) throw error;
+        const earlier = await this.idempotency.earlierAnswer(scope, key, requestHash);
+        if (earlier) return replay(res, earlier);
+        throw error;
+      }),
+    );
+  }
+}
+
+function replay(res: Response, answer: { status: number; body: unknown }): unknown {
+  overrideStatus(res, answer.status);
+  res.setHeader('Idempotent-Replayed', 'true');
+  return answer.body;
 }

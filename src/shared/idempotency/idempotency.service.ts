@@ -36,7 +36,20 @@ export class IdempotencyService {
       [scope, key, requestHash, ABANDONED_AFTER_SECONDS],
     );
     if (claimed.length === 1) return { kind: 'execute' };
+    return (
+      (await this.earlierAnswer(scope, key, requestHash)) ?? this.start(scope, key, requestHash)
+    );
+  }
 
+  /**
+   * What an earlier request with this key left: its answer to replay, or a refusal (another
+   * request, or still in progress); null when it left nothing (it failed, or never ran).
+   */
+  async earlierAnswer(
+    scope: string,
+    key: string,
+    requestHash: string,
+  ): Promise<Extract<IdempotencyStart, { kind: 'replay' }> | null> {
     const [existing] = await preparedQuery<{
       request_hash: string;
       state: string;
@@ -48,7 +61,7 @@ export class IdempotencyService {
          FROM idempotency_keys WHERE scope = $1 AND key = $2`,
       [scope, key],
     );
-    if (!existing) return this.start(scope, key, requestHash);
+    if (!existing) return null;
     if (existing.request_hash !== requestHash) {
       throw new DomainError(
         IdempotencyErrors.IDEMPOTENCY_KEY_REUSED,
