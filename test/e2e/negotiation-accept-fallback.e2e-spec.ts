@@ -169,20 +169,19 @@ describe('negotiation: the one-statement accept falls back when the offer change
       );
       expect(raced).toEqual([{ n: 1 }]);
 
-      if (idempotencyKey) {
-        const stored = await dataSource.query<{ state: string }[]>(
-          `SELECT state FROM idempotency_keys WHERE key = $1`,
-          [idempotencyKey],
-        );
-        expect(stored).toEqual([]);
-        const again = await t.http
-          .post(`/api/v1/offers/${offer.id}/accept`)
-          .set(bearer(manager))
-          .set('Idempotency-Key', idempotencyKey)
-          .send({});
-        expectProblem(again, 409, 'OFFER_NOT_PENDING');
-        expect(again.headers['idempotent-replayed']).toBeUndefined();
-      }
+      // Nothing stands under the key (without one, nothing to find either), and sending the
+      // accept again meets the same refusal, not a replayed deal.
+      const stored = await dataSource.query<{ state: string }[]>(
+        `SELECT state FROM idempotency_keys WHERE key = $1`,
+        [idempotencyKey ?? null],
+      );
+      expect(stored).toEqual([]);
+      const again = t.http.post(`/api/v1/offers/${offer.id}/accept`).set(bearer(manager));
+      const answer = await (
+        idempotencyKey ? again.set('Idempotency-Key', idempotencyKey) : again
+      ).send({});
+      expectProblem(answer, 409, 'OFFER_NOT_PENDING');
+      expect(answer.headers['idempotent-replayed']).toBeUndefined();
     },
   );
 

@@ -20,11 +20,13 @@ export const InlineIdempotencyKey = createParamDecorator(
 );
 
 /** Thrown by `claim` when an earlier request with the key already answered: repeat that. */
-export class IdempotentReplay {
+export class IdempotentReplay extends Error {
   constructor(
     readonly status: number,
     readonly body: unknown,
-  ) {}
+  ) {
+    super('an earlier request with this Idempotency-Key answered already');
+  }
 }
 
 /** What to store as the answer, once the handler knows the result it will answer with. */
