@@ -252,6 +252,37 @@ describe('notifications: inbox and signed webhooks', () => {
       .expect(404);
   });
 
+  // Organisations without webhooks skip the stream's lock and queue, but their events must
+  // still leave the set of events waiting for webhooks (a partial index): otherwise every
+  // later event of the lot would drag them along.
+  it('events of organisations without webhooks are marked scheduled and queue nothing', async () => {
+    const chief = await newUser(t.http, 'Presidenta de Toconce');
+    const toconce = await newOrganization(t.http, chief, 'association');
+    const lot = await newLot(t.http, chief, toconce.id, carrotId);
+    const producer = await newProducer(t.http, chief, toconce.id, 'Familia Colque');
+    await contribute(t.http, chief, lot.id, producer.id, '500');
+    await publish(t.http, chief, lot.id);
+    const buyer = await newBuyer(t.http, 'Verdulería Chiu Chiu');
+    await makeOffer(t.http, buyer.user, lot.id, { price: '190', quantity: '500' });
+    await settled(lot.id);
+    // The inbox comes first in the subscriber; the webhook step may still be on its way.
+    const scheduling = () =>
+      dataSource.query<{ events: number; unscheduled: number; queued: number }[]>(
+        `SELECT count(*)::int AS events,
+                count(*) FILTER (WHERE e.webhooks_scheduled_at IS NULL)::int AS unscheduled,
+                (SELECT count(*)::int FROM webhook_queue q
+                  WHERE q.event_id IN (SELECT id FROM outbox_events WHERE aggregate_id = $1))
+                  AS queued
+           FROM outbox_events e WHERE e.aggregate_id = $1`,
+        [lot.id],
+      );
+    await waitUntil(
+      async () => (await scheduling())[0].unscheduled === 0,
+      'every event of the lot marked scheduled for webhooks',
+    );
+    expect(await scheduling()).toEqual([{ events: 2, unscheduled: 0, queued: 0 }]);
+  });
+
   it('a sealed bid is told to its bidder only', async () => {
     const lot = await newLot(t.http, manager, association.id, carrotId, {
       mechanism: 'tender',

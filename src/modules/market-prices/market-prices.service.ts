@@ -288,9 +288,9 @@ export class MarketPricesService implements OnModuleInit {
         currency: Currency;
         unit: string;
       };
-      await this.dataSource.transaction((manager) =>
-        this.recordDealPrice(manager, { ...deal, date: event.occurredAt }),
-      );
+      // Two reads of reference data and one INSERT that a repeat makes a no-op: nothing
+      // here needs a transaction around it.
+      await this.recordDealPrice(this.dataSource.manager, { ...deal, date: event.occurredAt });
     });
   }
 

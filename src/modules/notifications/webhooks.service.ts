@@ -14,6 +14,7 @@ import { JobQueue } from '../../shared/jobs/job-queue';
 import { LOGGER } from '../../shared/logging/logger';
 import { OutboxEvent } from '../../shared/outbox/outbox-event.entity';
 import { Outbox } from '../../shared/outbox/outbox.service';
+import { preparedQuery } from '../../shared/database/prepared-query';
 import { updateReturning } from '../../shared/database/update-returning';
 import { mapPage, type Page, type PageQuery, paginate } from '../../shared/pagination/pagination';
 import { audienceOf, visibleData } from './domain/audience';
@@ -70,6 +71,15 @@ type ScheduledEvent = Pick<
   OutboxEvent,
   'id' | 'type' | 'organizationId' | 'payload' | 'occurredAt' | 'seq'
 >;
+
+/** The organisations whose webhooks may hear of the event: none for a one-user event. */
+function hookOwnersOf(event: ScheduledEvent): string[] {
+  const audience = audienceOf(event);
+  if (!audience || audience.onlyUserId) return [];
+  return [audience.ownerOrganizationId, audience.partyOrganizationId].filter(
+    (id): id is string => id !== null,
+  );
+}
 
 /** What a receiver gets: the event, with the payload cut to identifiers for a party. */
 export interface WebhookBody {
@@ -240,6 +250,7 @@ export class WebhooksService
    * waits, nothing new.
    */
   async schedule(event: OutboxEvent): Promise<number> {
+    if (!(await this.mayHaveHooks(event))) return 0;
     const stream = deliveryStreamOf(event);
     const queued = await this.dataSource.transaction(async (manager) => {
       // One scheduler per stream at a time: two of them would each see the other's earlier
@@ -288,6 +299,26 @@ export class WebhooksService
   }
 
   /**
+   * Most organisations have no webhook: then the event has nothing to queue, order or
+   * retry, and is marked scheduled in the same statement, without the stream's lock (the
+   * lock orders queueing, and nothing is queued). Any hook counts, active or not, so that
+   * deliveries queued while one was active still get their retry.
+   */
+  private async mayHaveHooks(event: ScheduledEvent): Promise<boolean> {
+    const [row] = await preparedQuery<{ hooks: boolean }>(
+      this.dataSource,
+      `WITH hooks AS (
+         SELECT EXISTS (SELECT 1 FROM webhooks WHERE organization_id = ANY($1::uuid[])) AS hooks),
+       marked AS (
+         UPDATE outbox_events SET webhooks_scheduled_at = now()
+          WHERE id = $2 AND webhooks_scheduled_at IS NULL AND NOT (SELECT hooks FROM hooks))
+       SELECT hooks FROM hooks`,
+      [hookOwnersOf(event), event.id],
+    );
+    return row.hooks;
+  }
+
+  /**
    * The event's deliveries, one per active webhook of its audience created before the event
    * happened: a hook hears what happens from its creation on, so an event scheduled late
    * does not slip in before the later ones it already received.
@@ -297,12 +328,8 @@ export class WebhooksService
     event: ScheduledEvent,
     stream: string,
   ): Promise<DeliverJob[]> {
-    const audience = audienceOf(event);
-    // A webhook belongs to an organisation, not a user: a one-user event has no hook.
-    if (!audience || audience.onlyUserId) return [];
-    const organizations = [audience.ownerOrganizationId, audience.partyOrganizationId].filter(
-      (id): id is string => id !== null,
-    );
+    const organizations = hookOwnersOf(event);
+    if (organizations.length === 0) return [];
     return manager.query<DeliverJob[]>(
       `INSERT INTO webhook_queue (webhook_id, event_id, stream, seq)
        SELECT id, $3, $4, $5 FROM webhooks
