@@ -29,9 +29,11 @@ const SHUTDOWN_TIMEOUT_MS = 8000;
 const realPostgres = process.env.DATABASE_URL;
 /**
  * Each database round trip of the app takes twice this, so the requests last a second or
- * more. The embedded database has one connection and runs them one after the other: less.
+ * more. The embedded database has one connection and runs them one after the other: less,
+ * but enough that they end well after the offer's expiry falls due (an accept is three
+ * round trips; at 15 ms the shutdown ended only 0.1 s after it).
  */
-const DATABASE_DELAY_MS = realPostgres ? 40 : 15;
+const DATABASE_DELAY_MS = realPostgres ? 40 : 30;
 const redisUrl = process.env.REDIS_URL;
 const queuePrefix = `ayllu-test-${randomUUID()}`;
 
