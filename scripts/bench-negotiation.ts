@@ -724,7 +724,10 @@ function installProbe(): void {
     return result;
   };
 
-  // TypeORM checks a connection out with the callback form of Pool#connect.
+  // TypeORM checks a connection out with the callback form of Pool#connect, and so does
+  // Pool#query (the app's prepared statements). A caller that had to wait is called back
+  // from the request that released the connection: the callback is put back in the
+  // caller's own context, or its queries would count for that other request.
   const poolProto = pg.Pool.prototype as unknown as {
     connect: (this: object, ...args: unknown[]) => unknown;
   };
@@ -741,7 +744,9 @@ function installProbe(): void {
     if (typeof callback === 'function') {
       return originalConnect.call(this, (...a: unknown[]) => {
         record();
-        (callback as (...b: unknown[]) => void)(...a);
+        const resume = () => (callback as (...b: unknown[]) => void)(...a);
+        if (context) als.run(context, resume);
+        else als.exit(resume);
       });
     }
     const result = originalConnect.apply(this, args);
