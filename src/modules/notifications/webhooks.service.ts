@@ -17,7 +17,7 @@ import { Outbox } from '../../shared/outbox/outbox.service';
 import { preparedQuery } from '../../shared/database/prepared-query';
 import { updateReturning } from '../../shared/database/update-returning';
 import { mapPage, type Page, type PageQuery, paginate } from '../../shared/pagination/pagination';
-import { audienceOf, visibleData } from './domain/audience';
+import { hookOwnersOf, visibleData } from './domain/audience';
 import { deliveryStreamOf, gate, type QueuedDelivery, toWake } from './domain/delivery-order';
 import {
   EVENT_ID_HEADER,
@@ -71,15 +71,6 @@ type ScheduledEvent = Pick<
   OutboxEvent,
   'id' | 'type' | 'organizationId' | 'payload' | 'occurredAt' | 'seq'
 >;
-
-/** The organisations whose webhooks may hear of the event: none for a one-user event. */
-function hookOwnersOf(event: ScheduledEvent): string[] {
-  const audience = audienceOf(event);
-  if (!audience || audience.onlyUserId) return [];
-  return [audience.ownerOrganizationId, audience.partyOrganizationId].filter(
-    (id): id is string => id !== null,
-  );
-}
 
 /** What a receiver gets: the event, with the payload cut to identifiers for a party. */
 export interface WebhookBody {

@@ -1,4 +1,4 @@
-import { audienceOf, type EventAudience, visibleData } from './audience';
+import { audienceOf, type EventAudience, hookOwnersOf, visibleData } from './audience';
 import { signBody, verifySignature } from './signature';
 import { isPrivateAddress, resolvedTargetIssues, webhookUrlIssues } from './webhook-url';
 
@@ -87,6 +87,30 @@ describe('notification audience', () => {
     expect(audienceOf({ type: 'market_price.recorded', organizationId: null, payload: {} })).toBe(
       null,
     );
+  });
+
+  it("a webhook hears of its organisation's events and of those naming it as a party", () => {
+    expect(
+      hookOwnersOf({
+        type: 'offer.received',
+        organizationId: association,
+        payload: { buyerOrganizationId: buyer },
+      }),
+    ).toEqual([association, buyer]);
+    expect(
+      hookOwnersOf({ type: 'lot.published', organizationId: association, payload: {} }),
+    ).toEqual([association]);
+    // A one-user event (a producer's payout) and an event of no organisation reach no hook.
+    expect(
+      hookOwnersOf({
+        type: 'payout.ready',
+        organizationId: association,
+        payload: { userId: user },
+      }),
+    ).toEqual([]);
+    expect(
+      hookOwnersOf({ type: 'market_price.recorded', organizationId: null, payload: {} }),
+    ).toEqual([]);
   });
 
   it('keeps identifiers only', () => {

@@ -112,3 +112,15 @@ export function visibleData(payload: Record<string, unknown>): Record<string, st
 function uuidOrNull(value: unknown): string | null {
   return typeof value === 'string' && UUID.test(value) ? value : null;
 }
+
+/**
+ * The organisations whose webhooks may hear of the event. A webhook belongs to an
+ * organisation, not a user: a one-user event has none.
+ */
+export function hookOwnersOf(event: AudienceEvent): string[] {
+  const audience = audienceOf(event);
+  if (!audience || audience.onlyUserId) return [];
+  return [audience.ownerOrganizationId, audience.partyOrganizationId].filter(
+    (id): id is string => id !== null,
+  );
+}
