@@ -325,8 +325,8 @@ describe('notifications: inbox and signed webhooks', () => {
 
     const row = await dataSource.getRepository(OutboxEvent).findOneByOrFail({ id: event.id });
     const notifications = t.app.get(NotificationsService);
-    await notifications.handle(row);
-    await notifications.handle(row);
+    await notifications.handle([row]);
+    await notifications.handle([row]);
     // And once more through the relay, as after a crash between enqueue and publish.
     await dataSource.query(`UPDATE outbox_events SET published_at = NULL WHERE id = $1`, [
       event.id,
@@ -339,7 +339,7 @@ describe('notifications: inbox and signed webhooks', () => {
       );
       return published.at !== null;
     }, 'the event relayed again');
-    await notifications.handle(row);
+    await notifications.handle([row]);
     expect(await count()).toBe(2);
     const managerCopies = (await inbox(manager)).filter((n) => n.eventId === event.id);
     expect(managerCopies).toHaveLength(1);
@@ -619,7 +619,7 @@ describe('notifications: inbox and signed webhooks', () => {
     const event = await dataSource.getRepository(OutboxEvent).findOneByOrFail({ id: published.id });
     // Scheduling again, as the relay does, finds other hooks of lot.published but not this one.
     const jobsBefore = (await deliveries(manager, association.id, hook.id)).length;
-    await t.app.get(NotificationsService).handle(event);
+    await t.app.get(NotificationsService).handle([event]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const afterAttempts = await deliveries(manager, association.id, hook.id);
     expect(afterAttempts).toHaveLength(jobsBefore);

@@ -15,15 +15,16 @@ export class NotificationsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.webhooks.registerJobs();
-    this.outbox.subscribe('*', (event) => this.handle(event));
+    this.outbox.subscribeBatch((events) => this.handle(events));
   }
 
   /**
-   * Both steps are idempotent, so a failure of the second retries the whole event (the
-   * outbox job) without a second notification.
+   * A relay batch at a time: the inbox rows in one statement, then the webhooks in the
+   * events' order. Both steps are idempotent, so a failure of the second retries the whole
+   * batch (the outbox job) without a second notification.
    */
-  async handle(event: OutboxEvent): Promise<void> {
-    await this.inbox.deliver(event);
-    await this.webhooks.schedule(event);
+  async handle(events: OutboxEvent[]): Promise<void> {
+    await this.inbox.deliver(events);
+    await this.webhooks.schedule(events);
   }
 }

@@ -72,6 +72,9 @@ type ScheduledEvent = Pick<
   'id' | 'type' | 'organizationId' | 'payload' | 'occurredAt' | 'seq'
 >;
 
+const MARK_SCHEDULED = `UPDATE outbox_events SET webhooks_scheduled_at = now()
+  WHERE id = ANY($1::uuid[]) AND webhooks_scheduled_at IS NULL`;
+
 /** What a receiver gets: the event, with the payload cut to identifiers for a party. */
 export interface WebhookBody {
   id: string;
@@ -233,15 +236,20 @@ export class WebhooksService
   }
 
   /**
-   * Queues the event for the webhooks that should receive it, after the earlier events of
+   * Queues each event of a batch, in order, for the webhooks that should receive it, after the earlier events of
    * its lot not queued yet (their own scheduling may still be on its way: the outbox runs
    * events in parallel), so a later event never stands in a stream before an earlier one.
    * Idempotent: the outbox may deliver an event twice. Then starts a job per pending
    * delivery of those events, its id derived from (webhook, event): enqueued again while it
    * waits, nothing new.
    */
-  async schedule(event: OutboxEvent): Promise<number> {
-    if (!(await this.mayHaveHooks(event))) return 0;
+  async schedule(events: OutboxEvent[]): Promise<number> {
+    let started = 0;
+    for (const event of await this.withHooks(events)) started += await this.scheduleOne(event);
+    return started;
+  }
+
+  private async scheduleOne(event: OutboxEvent): Promise<number> {
     const stream = deliveryStreamOf(event);
     const queued = await this.dataSource.transaction(async (manager) => {
       // One scheduler per stream at a time: two of them would each see the other's earlier
@@ -263,11 +271,7 @@ export class WebhooksService
       for (const each of [...earlier, event]) {
         rows.push(...(await this.queueFor(manager, each, stream.key)));
       }
-      await manager.query(
-        `UPDATE outbox_events SET webhooks_scheduled_at = now()
-          WHERE id = ANY($1::uuid[]) AND webhooks_scheduled_at IS NULL`,
-        [[...earlier, event].map((each) => each.id)],
-      );
+      await manager.query(MARK_SCHEDULED, [[...earlier, event].map((each) => each.id)]);
       return rows;
     });
     // This event's pending deliveries too: a first run may have queued them and then
@@ -290,23 +294,29 @@ export class WebhooksService
   }
 
   /**
-   * Most organisations have no webhook: then the event has nothing to queue, order or
-   * retry, and is marked scheduled in the same statement, without the stream's lock (the
-   * lock orders queueing, and nothing is queued). Any hook counts, active or not, so that
-   * deliveries queued while one was active still get their retry.
+   * Most organisations have no webhook: the batch's events that concern none with one have
+   * nothing to queue, order or retry, and are marked scheduled together, without the
+   * streams' locks (the lock orders queueing, and nothing is queued). Any hook counts,
+   * active or not, so that deliveries queued while one was active still get their retry.
+   * The others are returned, in order.
    */
-  private async mayHaveHooks(event: ScheduledEvent): Promise<boolean> {
-    const [row] = await preparedQuery<{ hooks: boolean }>(
-      this.dataSource,
-      `WITH hooks AS (
-         SELECT EXISTS (SELECT 1 FROM webhooks WHERE organization_id = ANY($1::uuid[])) AS hooks),
-       marked AS (
-         UPDATE outbox_events SET webhooks_scheduled_at = now()
-          WHERE id = $2 AND webhooks_scheduled_at IS NULL AND NOT (SELECT hooks FROM hooks))
-       SELECT hooks FROM hooks`,
-      [hookOwnersOf(event), event.id],
+  private async withHooks(events: OutboxEvent[]): Promise<OutboxEvent[]> {
+    const owners = events.map(hookOwnersOf);
+    const hooked = new Set(
+      (
+        await preparedQuery<{ organization_id: string }>(
+          this.dataSource,
+          `SELECT DISTINCT organization_id FROM webhooks WHERE organization_id = ANY($1::uuid[])`,
+          [[...new Set(owners.flat())]],
+        )
+      ).map((row) => row.organization_id),
     );
-    return row.hooks;
+    const heard = events.filter((_, i) => owners[i].some((owner) => hooked.has(owner)));
+    const quiet = events.filter((event) => !heard.includes(event)).map((event) => event.id);
+    if (quiet.length > 0) {
+      await preparedQuery(this.dataSource, MARK_SCHEDULED, [quiet]);
+    }
+    return heard;
   }
 
   /**
