@@ -47,7 +47,11 @@ import {
 import { guardFloor } from './domain/floor-guard';
 import { NegotiationErrors } from './domain/negotiation.errors';
 import { decideOfferAction, effectiveStatus, offerExpiryDue } from './domain/offer-state';
-import { validateCounterTerms, validateOfferTerms } from './domain/offer-validation';
+import {
+  type OfferTerms,
+  validateCounterTerms,
+  validateOfferTerms,
+} from './domain/offer-validation';
 import {
   assertOfferReadable,
   type BuyerAllocationView,
@@ -229,13 +233,7 @@ export class NegotiationService implements OnModuleInit {
           kind: 'offer',
           madeBy: party.side,
           madeByUserId: user.id,
-          price: terms.price,
-          quantity: terms.quantity,
-          minQuantity: terms.minQuantity,
-          paymentTermsDays: terms.paymentTermsDays,
-          expiresAt: terms.expiresAt,
-          status: 'pending',
-          createdAt: now,
+          ...pendingOfferTerms(terms, now),
         }),
       );
       await this.lots.appendHistory(manager, lot, [
@@ -1081,13 +1079,7 @@ export class NegotiationService implements OnModuleInit {
       kind: lot.mechanism === 'tender' ? 'bid' : 'offer',
       madeBy: 'buyer',
       madeByUserId: user.id,
-      price: terms.price,
-      quantity: terms.quantity,
-      minQuantity: terms.minQuantity,
-      paymentTermsDays: terms.paymentTermsDays,
-      expiresAt: terms.expiresAt,
-      status: 'pending',
-      createdAt: now,
+      ...pendingOfferTerms(terms, now),
       decidedAt: null,
       decidedByUserId: null,
     });
@@ -1456,6 +1448,19 @@ function lapsedHoldsOf(alias: string, now: string): string {
   return `EXISTS (SELECT 1 FROM approvals a JOIN offers ao ON ao.id = a.offer_id
                    WHERE a.lot_id = ${alias}.id AND a.status = 'pending'
                      AND (a.closes_at <= ${now} OR ao.expires_at <= ${now}))`;
+}
+
+/** What every new offer, bid or counter starts with: its checked terms, pending. */
+function pendingOfferTerms(terms: OfferTerms, now: Date) {
+  return {
+    price: terms.price,
+    quantity: terms.quantity,
+    minQuantity: terms.minQuantity,
+    paymentTermsDays: terms.paymentTermsDays,
+    expiresAt: terms.expiresAt,
+    status: 'pending' as const,
+    createdAt: now,
+  };
 }
 
 /** SQLSTATE of `ayllu_assert` (migration AddStatementAssert): the statement undid itself. */
