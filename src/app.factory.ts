@@ -12,7 +12,7 @@ import { withJwtSecret } from './config/jwt-secret';
 import { ProblemDetailsFilter, sendProblem } from './shared/errors/problem-details.filter';
 import { type Clock, SystemClock } from './shared/clock';
 import { AylluExpressAdapter } from './shared/http/ayllu-express-adapter';
-import { createLogger, PinoNestLogger } from './shared/logging/logger';
+import { createLogger, httpLogSerializers, PinoNestLogger } from './shared/logging/logger';
 import { Metrics } from './shared/metrics/metrics';
 import { rejectDeepJson } from './shared/validation/json-depth';
 import { createValidationPipe } from './shared/validation/validation.pipe';
@@ -57,6 +57,8 @@ export async function createApp(
   app.use(
     pinoHttp({
       logger,
+      serializers: httpLogSerializers,
+      wrapSerializers: false,
       genReqId: (req, res) => {
         const id = randomUUID();
         res.setHeader('X-Request-Id', id);
