@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
@@ -481,6 +482,51 @@ describe('market prices: CSV import', () => {
           }),
         ),
       ).rejects.toMatchObject({ code: 'UNITS_NOT_COMPARABLE' });
+    });
+
+    it('records many deals in one call: each deal once, any unit of the product', async () => {
+      const prices = t.app.get(MarketPricesService);
+      const manager = t.app.get(DataSource).manager;
+      const deal = (dealId: string, unit: string, price: string) => ({
+        productId: carrot,
+        date: '2026-10-22',
+        unit,
+        currency: 'CLP' as const,
+        price,
+        quantity: '10',
+        dealId,
+      });
+      const [sack, kilos, refused] = [randomUUID(), randomUUID(), randomUUID()];
+
+      // One deal refused refuses the call: nothing of it is written.
+      await expect(
+        prices.recordDealPrices(manager, [
+          deal(refused, 'kg', '250'),
+          deal(randomUUID(), 'paquete-10', '900'),
+        ]),
+      ).rejects.toMatchObject({ code: 'UNITS_NOT_COMPARABLE' });
+
+      const written = await prices.recordDealPrices(manager, [
+        deal(sack, 'saco-20kg', '5000'),
+        deal(kilos, 'kg', '255'),
+        deal(sack, 'saco-20kg', '5000'),
+      ]);
+      expect(written).toHaveLength(2);
+      // A second delivery of the same deals writes nothing.
+      expect(
+        await prices.recordDealPrices(manager, [
+          deal(kilos, 'kg', '255'),
+          deal(sack, 'saco-20kg', '5000'),
+        ]),
+      ).toEqual([]);
+
+      const observed = await pricesOf(carrot, '&market=ayllu&from=2026-10-22&to=2026-10-22');
+      expect(observed.map((row) => [row.unit, row.priceAvgPerBaseUnit, row.volume]).sort()).toEqual(
+        [
+          ['kg', '255.0000', '10'],
+          ['saco-20kg', '250.0000', '10'],
+        ],
+      );
     });
   });
 

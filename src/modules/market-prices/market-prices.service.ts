@@ -13,7 +13,6 @@ import {
 } from '../../shared/money';
 import { Outbox } from '../../shared/outbox/outbox.service';
 import { type Page, type PageQuery, mapPage, paginate } from '../../shared/pagination/pagination';
-import { PackagingUnit } from '../catalog/entities/packaging-unit.entity';
 import { Product } from '../catalog/entities/product.entity';
 import { type CalendarDate, calendarDateIn, isCalendarDate } from './domain/calendar-date';
 import { productAliasKey, tidyText } from './domain/folded-text';
@@ -218,79 +217,136 @@ export class MarketPricesService implements OnModuleInit {
    * A deal's price as an observation of market `ayllu`, written with the caller's manager so
    * it commits with the deal. Nothing names the buyer. One row per deal: deals are not
    * folded into a daily average, so the benchmark counts each deal as one observation.
+   * The observation's id, or null when this deal was already recorded.
    */
-  /** The observation's id, or null when this deal was already recorded. */
   async recordDealPrice(manager: EntityManager, deal: DealPriceInput): Promise<string | null> {
-    const price = checkedAmount(deal.price, 'price');
-    const quantity = checkedAmount(deal.quantity, 'quantity');
-    const date = deal.date instanceof Date ? calendarDateIn(deal.date) : deal.date;
-    if (!isCalendarDate(date)) {
-      throw validationFailed([
-        { field: 'date', code: 'NOT_DATE', message: 'date must be a date such as 2026-10-05' },
-      ]);
-    }
-    const product = await manager.findOneBy(Product, { id: deal.productId });
-    if (!product) throw new DomainError(CommonErrors.NOT_FOUND, 'no product has that id');
-    const baseUnit = checkedBaseUnit(product);
-    const packaging = await manager.findOneBy(PackagingUnit, {
-      productId: product.id,
-      code: deal.unit,
+    const [id] = await this.recordDealPrices(manager, [deal]);
+    return id ?? null;
+  }
+
+  /**
+   * `recordDealPrice` for many deals in two statements whatever their number: one read of
+   * their products and packaging units, one INSERT. Returns the ids of the observations
+   * written (deals already recorded write none). Any deal refused refuses them all.
+   */
+  async recordDealPrices(manager: EntityManager, deals: DealPriceInput[]): Promise<string[]> {
+    if (deals.length === 0) return [];
+    const checked = deals.map((deal) => {
+      const date = deal.date instanceof Date ? calendarDateIn(deal.date) : deal.date;
+      if (!isCalendarDate(date)) {
+        throw validationFailed([
+          { field: 'date', code: 'NOT_DATE', message: 'date must be a date such as 2026-10-05' },
+        ]);
+      }
+      return {
+        deal,
+        date,
+        price: checkedAmount(deal.price, 'price'),
+        quantity: checkedAmount(deal.quantity, 'quantity'),
+      };
     });
-    const parsed = parseUnitLabel(deal.unit);
-    const baseQuantity = packaging
-      ? dec(packaging.quantityInBaseUnit)
-      : parsed.ok && parsed.unit.baseUnit === baseUnit
-        ? parsed.unit.quantity
-        : null;
-    if (!baseQuantity) {
-      throw new DomainError(
-        MarketPriceErrors.UNITS_NOT_COMPARABLE,
-        `unit "${deal.unit}" is neither a packaging unit of ${product.code} nor a label in ${baseUnit}`,
-        { unit: deal.unit, baseUnit },
-      );
-    }
-    const amount = toDecimalString(price);
-    const rows = await manager.query<{ id: string }[]>(
+    const units = await manager.query<
+      {
+        id: string;
+        code: string;
+        base_unit: string;
+        unit: string | null;
+        per_unit: string | null;
+      }[]
+    >(
+      `SELECT p.id, p.code, p.base_unit, u.code AS unit, u.quantity_in_base_unit AS per_unit
+         FROM products p
+         LEFT JOIN packaging_units u ON u.product_id = p.id AND u.code = ANY($2::text[])
+        WHERE p.id = ANY($1::uuid[])`,
+      [
+        [...new Set(deals.map((deal) => deal.productId))],
+        [...new Set(deals.map((deal) => deal.unit))],
+      ],
+    );
+    const rows = checked.map(({ deal, date, price, quantity }) => {
+      const known = units.filter((row) => row.id === deal.productId);
+      if (known.length === 0)
+        throw new DomainError(CommonErrors.NOT_FOUND, 'no product has that id');
+      const product = { code: known[0].code, baseUnit: known[0].base_unit };
+      const baseUnit = checkedBaseUnit(product);
+      const packaging = known.find((row) => row.unit === deal.unit);
+      const parsed = parseUnitLabel(deal.unit);
+      const baseQuantity = packaging?.per_unit
+        ? dec(packaging.per_unit)
+        : parsed.ok && parsed.unit.baseUnit === baseUnit
+          ? parsed.unit.quantity
+          : null;
+      if (!baseQuantity) {
+        throw new DomainError(
+          MarketPriceErrors.UNITS_NOT_COMPARABLE,
+          `unit "${deal.unit}" is neither a packaging unit of ${product.code} nor a label in ${baseUnit}`,
+          { unit: deal.unit, baseUnit },
+        );
+      }
+      return {
+        productId: deal.productId,
+        date,
+        unit: deal.unit,
+        baseUnit,
+        baseQuantity: toDecimalString(baseQuantity),
+        currency: deal.currency,
+        price: toDecimalString(price),
+        volume: toDecimalString(quantity),
+        dealId: deal.dealId ?? null,
+      };
+    });
+    const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
+    const written = await manager.query<{ id: string }[]>(
       `INSERT INTO market_price_observations
          (product_id, market, date, unit_label, base_unit, base_quantity, currency,
           price_min, price_max, price_avg, volume, source, deal_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9, 'ayllu', $10)
+       SELECT product_id, $10, date, unit_label, base_unit, base_quantity, currency,
+              price, price, price, volume, 'ayllu', deal_id
+         FROM unnest($1::uuid[], $2::date[], $3::text[], $4::text[], $5::numeric[], $6::text[],
+                     $7::numeric[], $8::numeric[], $9::uuid[])
+           AS deal (product_id, date, unit_label, base_unit, base_quantity, currency, price,
+                    volume, deal_id)
        ON CONFLICT (deal_id) WHERE deal_id IS NOT NULL DO NOTHING
        RETURNING id`,
       [
-        product.id,
+        column('productId'),
+        column('date'),
+        column('unit'),
+        column('baseUnit'),
+        column('baseQuantity'),
+        column('currency'),
+        column('price'),
+        column('volume'),
+        column('dealId'),
         AYLLU_MARKET,
-        date,
-        deal.unit,
-        baseUnit,
-        toDecimalString(baseQuantity),
-        deal.currency,
-        amount,
-        toDecimalString(quantity),
-        deal.dealId ?? null,
       ],
     );
-    return rows[0]?.id ?? null;
+    return written.map((row) => row.id);
   }
 
   /**
    * Every deal closed on the platform becomes an observation of market `ayllu`, from the
-   * `deal.created` event (off the deal's own transaction, so the hot lot is not slowed);
-   * the deal id makes a repeated delivery of the event a no-op.
+   * `deal.created` event (off the deal's own transaction, so the hot lot is not slowed), a
+   * relay batch of events at a time; the deal id makes a repeated delivery a no-op.
    */
   onModuleInit(): void {
-    this.outbox.subscribe('deal.created', async (event) => {
-      const deal = event.payload as {
-        dealId: string;
-        productId: string;
-        price: string;
-        quantity: string;
-        currency: Currency;
-        unit: string;
-      };
-      // Two reads of reference data and one INSERT that a repeat makes a no-op: nothing
+    this.outbox.subscribeBatch(async (events) => {
+      const deals = events
+        .filter((event) => event.type === 'deal.created')
+        .map((event) => ({
+          ...(event.payload as {
+            dealId: string;
+            productId: string;
+            price: string;
+            quantity: string;
+            currency: Currency;
+            unit: string;
+          }),
+          date: event.occurredAt,
+        }));
+      // One read of reference data and one INSERT that a repeat makes a no-op: nothing
       // here needs a transaction around it.
-      await this.recordDealPrice(this.dataSource.manager, { ...deal, date: event.occurredAt });
+      await this.recordDealPrices(this.dataSource.manager, deals);
     });
   }
 
@@ -405,7 +461,7 @@ export function observationColumns(input: {
   };
 }
 
-function checkedBaseUnit(product: Product): BaseUnit {
+function checkedBaseUnit(product: Pick<Product, 'code' | 'baseUnit'>): BaseUnit {
   if (!isBaseUnit(product.baseUnit)) {
     throw new Error(`product ${product.code} has base unit ${product.baseUnit}, not one we price`);
   }
