@@ -28,12 +28,13 @@ const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 const SHUTDOWN_TIMEOUT_MS = 8000;
 const realPostgres = process.env.DATABASE_URL;
 /**
- * Each database round trip of the app takes twice this, so the requests last a second or
- * more. The embedded database has one connection and runs them one after the other: less,
- * but enough that they end well after the offer's expiry falls due (an accept is three
- * round trips; at 15 ms the shutdown ended only 0.1 s after it).
+ * Each database round trip of the app takes twice this, so the requests last until well
+ * after the offer's expiry falls due. An accept is three round trips. On PostgreSQL they run
+ * side by side: at 40 ms the shutdown ended 0.15 s before the expiry once the outbox relay
+ * stopped running a pass per request. The embedded database has one connection and runs
+ * them one after the other, so less does (at 15 ms the shutdown ended only 0.1 s after it).
  */
-const DATABASE_DELAY_MS = realPostgres ? 40 : 30;
+const DATABASE_DELAY_MS = realPostgres ? 100 : 30;
 const redisUrl = process.env.REDIS_URL;
 const queuePrefix = `ayllu-test-${randomUUID()}`;
 

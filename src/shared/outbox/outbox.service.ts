@@ -58,6 +58,12 @@ interface DeliverJob {
 }
 const RELAY_BATCH = 100;
 const RELAY_INTERVAL_MS = 1000;
+/**
+ * How long a kick waits for others to join it. Each relay pass costs the same few
+ * statements and queue commands whatever its size; without the wait, a busy lot makes a
+ * pass, and a job, of one or two events per request. Notifications are not that urgent.
+ */
+const RELAY_KICK_DELAY_MS = 50;
 
 /**
  * Transactional outbox. `record` writes events with the caller's EntityManager, so they
@@ -71,6 +77,8 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
   private readonly subscribers = new Map<string, OutboxSubscriber[]>();
   private readonly batchSubscribers: OutboxBatchSubscriber[] = [];
   private timer?: NodeJS.Timeout;
+  private kicked?: NodeJS.Timeout;
+  private stopping = false;
   private relaying?: Promise<number>;
 
   constructor(
@@ -99,9 +107,16 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
     this.batchSubscribers.push(subscriber);
   }
 
-  /** Ask for a relay soon (after a commit), instead of waiting for the next tick. */
+  /**
+   * Ask for a relay soon (after a commit), instead of waiting for the next tick: within
+   * RELAY_KICK_DELAY_MS, with every other kick of that time.
+   */
   kick(): void {
-    setImmediate(() => void this.relayOnce());
+    if (this.stopping) return;
+    this.kicked ??= setTimeout(() => {
+      this.kicked = undefined;
+      void this.relayOnce();
+    }, RELAY_KICK_DELAY_MS);
   }
 
   /**
@@ -110,6 +125,11 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
    */
   relayOnce(): Promise<number> {
     this.relaying ??= this.relayBatch()
+      .then((relayed) => {
+        // A full batch leaves more behind: the next pass starts at once.
+        if (relayed === RELAY_BATCH && !this.stopping) setImmediate(() => void this.relayOnce());
+        return relayed;
+      })
       .catch((error: unknown) => {
         this.logger.warn({ err: error }, 'outbox relay failed; events stay pending');
         return 0;
@@ -132,7 +152,15 @@ export class Outbox implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
+    // The last requests' events go now rather than wait for the next process.
+    if (this.kicked) {
+      clearTimeout(this.kicked);
+      this.kicked = undefined;
+      await this.relaying;
+      await this.relayOnce();
+    }
     await this.relaying;
   }
 
