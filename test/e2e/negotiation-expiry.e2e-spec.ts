@@ -222,6 +222,29 @@ describe(`expiry by the job (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-pro
     expect(history.body.verification).toMatchObject({ ok: true });
   });
 
+  it("expires every offer due within the same second with that second's one job", async () => {
+    const lotId = await openLot(t, c);
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    const offers = [
+      await makeOffer(t.http, c.buyer.user, lotId, { price: '230', quantity: '100', expiresAt }),
+      await makeOffer(t.http, c.buyer.user, lotId, { price: '231', quantity: '100', expiresAt }),
+    ];
+    await waitUntil(async () => {
+      const statuses = await Promise.all(offers.map((o) => storedStatus(t, 'offers', o.id)));
+      return statuses.every((status) => status === 'expired');
+    }, 'both offers marked expired');
+    const history = await t.http
+      .get(`/api/v1/lots/${lotId}/history`)
+      .set(bearer(c.manager))
+      .expect(200);
+    const expired = history.body.items.filter(
+      (item: { type: string }) => item.type === 'offer.expired',
+    );
+    expect(expired.map((item: { data: { offerId: string } }) => item.data.offerId).sort()).toEqual(
+      offers.map((o) => o.id).sort(),
+    );
+  });
+
   it('releases the quantity an approval held when its offer expires', async () => {
     await setPolicy(t.http, c.manager, c.association.id, {
       approvalPolicy: 'member_vote',

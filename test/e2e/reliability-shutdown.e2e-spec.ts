@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
+import { expirySweepAt } from '../../src/modules/negotiation/domain/offer-state';
 import { startEmbeddedPostgres } from '../../src/shared/database/embedded-postgres';
 import { newOrganization, newUser, type TestUser } from '../support/builders';
 import {
@@ -199,10 +200,11 @@ describe(`SIGTERM with requests in flight (node dist/src/main.js on ${realPostgr
     // An offer whose expiry job falls due while the process is shutting down: SIGTERM comes
     // about 0.7 s after it is made and the shutdown lasts well over a second (measured:
     // due 0.65 s after the signal and 0.8 s before the exit on the embedded database).
+    const expiresAt = new Date(Date.now() + 1300);
     const expiringOffer = await makeOffer(api, buyer.user, lot.id, {
       price: '190',
       quantity: '100',
-      expiresAt: new Date(Date.now() + 1300).toISOString(),
+      expiresAt: expiresAt.toISOString(),
     });
 
     // Slow database: the requests below are still running when SIGTERM arrives.
@@ -288,9 +290,10 @@ describe(`SIGTERM with requests in flight (node dist/src/main.js on ${realPostgr
     } finally {
       await db.end();
     }
-    // With Bull the job is left in Redis for the next process, not lost; in-process jobs
-    // die with their process, and the services' time checks stand in for them.
-    expect(await jobLeftInRedis(`offer-expire-${expiringOffer.id}`)).toBe(
+    // With Bull the job (of the offer's second) is left in Redis for the next process, not
+    // lost; in-process jobs die with their process, and the services' time checks stand in
+    // for them.
+    expect(await jobLeftInRedis(`offers-expire-${expirySweepAt(expiresAt).getTime()}`)).toBe(
       redisUrl ? true : 'no Redis',
     );
   });

@@ -46,7 +46,12 @@ import {
 } from './domain/approval';
 import { guardFloor } from './domain/floor-guard';
 import { NegotiationErrors } from './domain/negotiation.errors';
-import { decideOfferAction, effectiveStatus, offerExpiryDue } from './domain/offer-state';
+import {
+  decideOfferAction,
+  effectiveStatus,
+  expirySweepAt,
+  offerExpiryDue,
+} from './domain/offer-state';
 import {
   type OfferTerms,
   validateCounterTerms,
@@ -71,8 +76,13 @@ import { Approval, ApprovalVoteRecord } from './entities/approval.entity';
 import { Deal } from './entities/deal.entity';
 import { Offer } from './entities/offer.entity';
 
+/** One offer's expiry, as enqueued before the per-second jobs (may still be queued after an upgrade). */
 const OFFER_EXPIRE_JOB = 'offer.expire';
+/** Every offer due by its time: one job per second in which offers fall due. */
+const OFFERS_EXPIRE_JOB = 'offers.expire';
 const APPROVAL_EXPIRE_JOB = 'approval.expire';
+/** Past this many, the seconds whose expiry job this process asked for are forgotten. */
+const REMEMBERED_EXPIRY_SWEEPS = 10_000;
 /**
  * How early a delayed job may run and still wait for its time. Timers measure from the event
  * loop's cached clock and Bull rounds delays, so a job can start a few milliseconds before
@@ -87,6 +97,12 @@ export type AcceptOutcome = { deal: Deal } | { approval: Approval };
 
 @Injectable()
 export class NegotiationService implements OnModuleInit {
+  /**
+   * The seconds (ms) this process has already asked an expiry job for: asking again would
+   * only be refused by the queue (same job id), at the price of a queue round trip per offer.
+   */
+  private readonly expirySweeps = new Set<number>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly lots: LotsService,
@@ -112,6 +128,9 @@ export class NegotiationService implements OnModuleInit {
     });
     this.jobs.register<{ offerId: string }>(OFFER_EXPIRE_JOB, ({ offerId }) =>
       this.expireOfferIfDue(offerId),
+    );
+    this.jobs.register<{ at: string }>(OFFERS_EXPIRE_JOB, ({ at }) =>
+      this.expireOffersDue(new Date(at)),
     );
     this.jobs.register<{ approvalId: string }>(APPROVAL_EXPIRE_JOB, ({ approvalId }) =>
       this.expireApprovalIfDue(approvalId),
@@ -611,6 +630,16 @@ export class NegotiationService implements OnModuleInit {
       });
     });
     this.outbox.kick();
+  }
+
+  /** Every offer still pending at `at` and due by then, each as its own job would. */
+  async expireOffersDue(at: Date): Promise<void> {
+    await this.untilDue(at);
+    const due = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM offers WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at, id`,
+      [at],
+    );
+    for (const { id } of due) await this.expireOfferIfDue(id);
   }
 
   async expireOfferIfDue(offerId: string): Promise<void> {
@@ -1338,12 +1367,20 @@ export class NegotiationService implements OnModuleInit {
   }
 
   private async scheduleExpiry(offer: Offer): Promise<void> {
-    await this.enqueueQuietly(
-      OFFER_EXPIRE_JOB,
-      { offerId: offer.id },
-      `offer-expire-${offer.id}`,
-      offer.expiresAt,
-    );
+    const at = expirySweepAt(offer.expiresAt);
+    const second = at.getTime();
+    if (this.expirySweeps.has(second)) return;
+    if (
+      await this.enqueueQuietly(
+        OFFERS_EXPIRE_JOB,
+        { at: at.toISOString() },
+        `offers-expire-${second}`,
+        at,
+      )
+    ) {
+      if (this.expirySweeps.size >= REMEMBERED_EXPIRY_SWEEPS) this.expirySweeps.clear();
+      this.expirySweeps.add(second);
+    }
   }
 
   private async scheduleApprovalExpiry(approval: Approval): Promise<void> {
@@ -1356,15 +1393,25 @@ export class NegotiationService implements OnModuleInit {
     );
   }
 
-  /** Jobs only do the timely side effects; every rule is checked lazily too, so a lost job is not an error. */
-  private async enqueueQuietly(name: string, data: object, jobId: string, at: Date): Promise<void> {
+  /**
+   * Jobs only do the timely side effects; every rule is checked lazily too, so a lost job is
+   * not an error. False when the queue refused it.
+   */
+  private async enqueueQuietly(
+    name: string,
+    data: object,
+    jobId: string,
+    at: Date,
+  ): Promise<boolean> {
     try {
       await this.jobs.enqueue(name, data, {
         jobId,
         delayMs: Math.max(0, at.getTime() - this.clock.now().getTime()),
       });
+      return true;
     } catch {
       // The lazy checks on the next read or write take over.
+      return false;
     }
   }
 }

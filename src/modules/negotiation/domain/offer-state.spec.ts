@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DomainError, errorCodeSpec } from '../../../shared/errors/domain-error';
 import {
   OFFER_EVENTS,
@@ -8,6 +9,7 @@ import {
   type OfferStatus,
   decideOfferAction,
   effectiveStatus,
+  expirySweepAt,
   offerExpiryDue,
   otherParty,
   transitionOffer,
@@ -85,6 +87,20 @@ describe('lazy expiry', () => {
     expect(offerExpiryDue({ status: 'pending', expiresAt }, now)).toBe(false);
     expect(offerExpiryDue({ status: 'expired', expiresAt }, later)).toBe(false);
     expect(offerExpiryDue({ status: 'accepted', expiresAt }, later)).toBe(false);
+  });
+
+  it('expires an offer with the job of the end of its second', () => {
+    const sweep = (iso: string) => expirySweepAt(new Date(iso)).toISOString();
+    expect(sweep('2026-11-25T10:00:00.001Z')).toBe('2026-11-25T10:00:01.000Z');
+    expect(sweep('2026-11-25T10:00:00.999Z')).toBe('2026-11-25T10:00:01.000Z');
+    // An offer due on the second itself is expired by that second's job, not the next.
+    expect(sweep('2026-11-25T10:00:01.000Z')).toBe('2026-11-25T10:00:01.000Z');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), (ms) => {
+        const at = expirySweepAt(new Date(ms)).getTime();
+        return at >= ms && at - ms < 1000 && at % 1000 === 0;
+      }),
+    );
   });
 
   it('refuses to accept a stored-pending offer past its expiry even though no job ran', () => {

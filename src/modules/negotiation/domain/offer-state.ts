@@ -72,6 +72,16 @@ export function effectiveStatus(offer: OfferTimingView, now: Date): OfferStatus 
   return offer.status;
 }
 
+/**
+ * The expiry job that expires an offer: one job per second of the clock, for every offer
+ * due within it, so a busy lot asks the queue for one job a second instead of one an offer.
+ * It runs at the end of the offer's second, at most a second after the offer expired (the
+ * services treat the offer as expired from `expiresAt` on, job or no job).
+ */
+export function expirySweepAt(expiresAt: Date): Date {
+  return new Date(Math.ceil(expiresAt.getTime() / 1000) * 1000);
+}
+
 /** True when the stored row still says pending but the offer is past its time: the job's cue. */
 export function offerExpiryDue(offer: OfferTimingView, now: Date): boolean {
   return offer.status === 'pending' && effectiveStatus(offer, now) === 'expired';
