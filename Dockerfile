@@ -18,4 +18,5 @@ COPY package.json ./
 USER node
 EXPOSE 3000
 # Migrations run at start (under an advisory lock, so several replicas can start together).
-CMD ["node", "dist/src/main.js"]
+# The V8 flag is the one of `npm run start:prod` (see "Memory and the young generation" in the README).
+CMD ["node", "--max-semi-space-size=64", "dist/src/main.js"]

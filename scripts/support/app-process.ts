@@ -109,9 +109,9 @@ function freePort(): Promise<number> {
 }
 
 /**
- * `node dist/src/main.js` on a free loopback port with exactly `env` (plus PORT), its log in
- * a file under the temporary folder; resolves once /health answers 200. `preload` is a module
- * given to `node -r` (a probe).
+ * `node dist/src/main.js`, with the flags of `npm run start:prod`, on a free loopback port
+ * with exactly `env` (plus PORT), its log in a file under the temporary folder; resolves once
+ * /health answers 200. `preload` is a module given to `node -r` (a probe).
  */
 export async function startApp(
   env: Record<string, string>,
@@ -122,7 +122,11 @@ export async function startApp(
   const port = await freePort();
   const logFile = join(os.tmpdir(), `ayllu-${options.tag}-${process.pid}.log`);
   const fd = openSync(logFile, 'w');
-  const args = options.preload ? ['-r', options.preload, main] : [main];
+  const args = [
+    ...productionNodeFlags(),
+    ...(options.preload ? ['-r', options.preload] : []),
+    main,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...env, PORT: String(port) },
@@ -145,6 +149,17 @@ export async function startApp(
   }
   await stopApp({ child, port, logFile, http: client });
   throw new Error(`the app did not become healthy; its log: ${logFile}\n${tail(logFile)}`);
+}
+
+/** The V8 flags `npm run start:prod` gives node, so the benchmarks measure the app as it runs. */
+export function productionNodeFlags(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const command = scripts['start:prod'].split(/\s+/);
+  return command.slice(1, command.indexOf('dist/src/main.js'));
 }
 
 function tail(file: string): string {
