@@ -10,6 +10,8 @@
  *    quantity, the manager accepts it (201 deal)"; after a warm-up, for a fixed time, it
  *    counts deals, the latency of the offer+accept pair and errors. While it runs it samples
  *    pg_stat_activity (what the app's connections are doing) and the machine's CPU.
+ *    Then deals started at a steady rate (BENCH_STEADY_RATE a second, not looping): the
+ *    app's and PostgreSQL's CPU per deal, deliveries included, when the app keeps up.
  * 3. Stops the app and runs pgbench on the bare transaction (conditional UPDATE of the lot
  *    row, which locks it, then INSERT of a deal) at the same client counts.
  * 4. When the ratio at 50 clients is under 0.40 or p99 is over 100 ms, restarts the app with
@@ -24,7 +26,7 @@
  * BENCH_PROFILE ("auto" | "always" | "never"), BENCH_KEEP_DB=1 to keep the database,
  * BENCH_WEB_CONCURRENCY (1): the app's WEB_CONCURRENCY, its HTTP worker processes (the
  * probe pass always runs one process), BENCH_DATABASE_POOL_SIZE (the app's default, 10):
- * its DATABASE_POOL_SIZE,
+ * its DATABASE_POOL_SIZE, BENCH_STEADY_RATE (150),
  * BENCH_CPU_PROF=<dir> to record a V8 CPU profile of the measured app (this file preloaded
  * with `node -r`; a .cpuprofile in that directory when the app stops, for Chrome DevTools).
  */
@@ -74,9 +76,15 @@ const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 const WEB_CONCURRENCY = positiveNumber('BENCH_WEB_CONCURRENCY', 1);
 const POOL_SIZE = positiveNumber('BENCH_DATABASE_POOL_SIZE', 10);
+/** Deals started per second in the steady pass (pairs not looping, below saturation). */
+const STEADY_RATE = positiveNumber('BENCH_STEADY_RATE', 150);
 /** Everything (setup, app runs, two pgbench scripts, profile, cleanup) must end within this. */
 const DEADLINE_MS =
-  (240 + CLIENT_COUNTS.length * (WARMUP_S + DURATION_S + 2 * (DURATION_S + 5)) + 60) * 1000;
+  (240 +
+    CLIENT_COUNTS.length * (WARMUP_S + DURATION_S + 2 * (DURATION_S + 5)) +
+    (WARMUP_S + DURATION_S + 40) +
+    60) *
+  1000;
 
 const TARGET_RATIO = 0.4;
 const TARGET_P99_MS = 100;
@@ -233,56 +241,19 @@ async function runLoad(
   const loop = async (index: number) => {
     const buyerToken = actors.buyerTokens[index % actors.buyerTokens.length];
     while (Date.now() < measureEnd) {
-      const t0 = performance.now();
-      let offer: HttpResult;
-      try {
-        offer = await client.request('POST', `/api/v1/lots/${actors.lotId}/offers`, {
-          token: buyerToken,
-          idempotencyKey: randomUUID(),
-          body: {
-            price: PRICE,
-            quantity: DEAL_QUANTITY,
-            paymentTermsDays: 30,
-            expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-          },
-        });
-      } catch (error) {
-        fail(`offer: ${(error as Error).message}`);
+      const attempt = await dealOnce(client, actors, buyerToken);
+      if (!attempt.ok) {
+        fail(attempt.error);
         await sleep(20);
         continue;
       }
-      const t1 = performance.now();
-      if (offer.status !== 201) {
-        fail(`offer ${offer.status} ${problemCode(offer.body)}`);
-        await sleep(20);
-        continue;
-      }
-      const offerId = (offer.body as { id: string }).id;
-      let accept: HttpResult;
-      try {
-        accept = await client.request('POST', `/api/v1/offers/${offerId}/accept`, {
-          token: actors.managerToken,
-          idempotencyKey: randomUUID(),
-          body: {},
-        });
-      } catch (error) {
-        fail(`accept: ${(error as Error).message}`);
-        await sleep(20);
-        continue;
-      }
-      const t2 = performance.now();
       const ended = Date.now();
-      if (accept.status !== 201 || !(accept.body as { deal?: unknown }).deal) {
-        fail(`accept ${accept.status} ${problemCode(accept.body)}`);
-        await sleep(20);
-        continue;
-      }
       totalAccepted += 1;
       // Throughput is what completes inside the window (a pair begun in the warm-up counts).
       if (ended >= measureStart && ended <= measureEnd) {
-        pairs.push(t2 - t0);
-        offers.push(t1 - t0);
-        accepts.push(t2 - t1);
+        pairs.push(attempt.offerMs + attempt.acceptMs);
+        offers.push(attempt.offerMs);
+        accepts.push(attempt.acceptMs);
       }
     }
   };
@@ -312,6 +283,140 @@ async function runLoad(
     },
     commitsPerDeal: observed ? observed.commits / Math.max(1, pairs.length) : NaN,
   };
+}
+
+type DealAttempt = { ok: true; offerMs: number; acceptMs: number } | { ok: false; error: string };
+
+/** A buyer's offer of 1 kg and the manager's acceptance of it: a deal, or what went wrong. */
+async function dealOnce(
+  client: HttpClient,
+  actors: Actors,
+  buyerToken: string,
+): Promise<DealAttempt> {
+  const t0 = performance.now();
+  let offer: HttpResult;
+  try {
+    offer = await client.request('POST', `/api/v1/lots/${actors.lotId}/offers`, {
+      token: buyerToken,
+      idempotencyKey: randomUUID(),
+      body: {
+        price: PRICE,
+        quantity: DEAL_QUANTITY,
+        paymentTermsDays: 30,
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+  } catch (error) {
+    return { ok: false, error: `offer: ${(error as Error).message}` };
+  }
+  const t1 = performance.now();
+  if (offer.status !== 201) {
+    return { ok: false, error: `offer ${offer.status} ${problemCode(offer.body)}` };
+  }
+  const offerId = (offer.body as { id: string }).id;
+  let accept: HttpResult;
+  try {
+    accept = await client.request('POST', `/api/v1/offers/${offerId}/accept`, {
+      token: actors.managerToken,
+      idempotencyKey: randomUUID(),
+      body: {},
+    });
+  } catch (error) {
+    return { ok: false, error: `accept: ${(error as Error).message}` };
+  }
+  const t2 = performance.now();
+  if (accept.status !== 201 || !(accept.body as { deal?: unknown }).deal) {
+    return { ok: false, error: `accept ${accept.status} ${problemCode(accept.body)}` };
+  }
+  return { ok: true, offerMs: t1 - t0, acceptMs: t2 - t1 };
+}
+
+interface SteadyResult {
+  rate: number;
+  deals: number;
+  errors: number;
+  totalAccepted: number;
+  pair: Percentiles;
+  appMsPerDeal: number;
+  postgresMsPerDeal: number;
+  /** From the window's end until every deal had its market price and no event was left to relay. */
+  drainMs: number;
+  drained: boolean;
+}
+
+/**
+ * Pairs started at a fixed rate, below what the app can take, instead of looping: what a deal
+ * costs the app and PostgreSQL when they keep up, its deliveries included (the inbox, the
+ * webhooks check, the market price). CPU counts from the window's start until the window's
+ * pairs are answered, every deal has its market-price observation (the last delivery of a
+ * deal) and no event is left to relay.
+ */
+async function runSteady(
+  client: HttpClient,
+  actors: Actors,
+  appPid: number,
+): Promise<SteadyResult> {
+  let index = 0;
+  let errors = 0;
+  let totalAccepted = 0;
+  let pairs: number[] = [];
+  const paced = async (seconds: number) => {
+    const began = performance.now();
+    const running: Promise<void>[] = [];
+    for (let i = 0; i < seconds * STEADY_RATE; i += 1) {
+      const wait = began + (i * 1000) / STEADY_RATE - performance.now();
+      if (wait > 0) await sleep(wait);
+      const buyerToken = actors.buyerTokens[index % actors.buyerTokens.length];
+      index += 1;
+      running.push(
+        dealOnce(client, actors, buyerToken).then((attempt) => {
+          if (!attempt.ok) {
+            errors += 1;
+            return;
+          }
+          totalAccepted += 1;
+          pairs.push(attempt.offerMs + attempt.acceptMs);
+        }),
+      );
+    }
+    await Promise.all(running);
+  };
+  await paced(WARMUP_S);
+  const db = new pg.Client({ connectionString: BENCH_DB_URL });
+  await db.connect();
+  try {
+    pairs = [];
+    const errorsBefore = errors;
+    const appBefore = processTreeCpuMs(appPid);
+    const postgresBefore = postgresCpuMs();
+    await paced(DURATION_S);
+    const windowEnd = performance.now();
+    let drained = false;
+    while (!drained && performance.now() - windowEnd < 30_000) {
+      const { rows } = await db.query<{ left: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM outbox_events WHERE published_at IS NULL)
+             OR (SELECT count(*) FROM deals) >
+                (SELECT count(*) FROM market_price_observations WHERE deal_id IS NOT NULL) AS left`,
+      );
+      drained = !rows[0].left;
+      if (!drained) await sleep(50);
+    }
+    const drainMs = performance.now() - windowEnd;
+    const deals = pairs.length;
+    return {
+      rate: STEADY_RATE,
+      deals,
+      errors: errors - errorsBefore,
+      totalAccepted,
+      pair: percentiles(pairs),
+      appMsPerDeal: (processTreeCpuMs(appPid) - appBefore) / Math.max(1, deals),
+      postgresMsPerDeal: postgresCpuDelta(postgresBefore, postgresCpuMs()) / Math.max(1, deals),
+      drainMs,
+      drained,
+    };
+  } finally {
+    await db.end();
+  }
 }
 
 function problemCode(body: unknown): string {
@@ -1097,11 +1202,20 @@ async function main(): Promise<void> {
           `errors ${result.errors}${result.errors ? ` ${JSON.stringify(result.errorKinds)}` : ''}`,
       );
     }
+    log(`app: deals started at ${STEADY_RATE}/s, ${WARMUP_S} s warm-up + ${DURATION_S} s…`);
+    const steady = await runSteady(app.http, actors, app.child.pid!);
+    log(
+      `  ${steady.deals} deals, errors ${steady.errors}, pair p50 ${f1(steady.pair.p50)} ms p99 ${f1(steady.pair.p99)} ms; ` +
+        `CPU per deal: app ${f2(steady.appMsPerDeal)} ms, PostgreSQL ${f2(steady.postgresMsPerDeal)} ms; ` +
+        (steady.drained
+          ? `deliveries done ${f1(steady.drainMs / 1000)} s after the window`
+          : 'deliveries NOT done 30 s after the window'),
+    );
     await stopApp(app);
 
     const check = new pg.Client({ connectionString: BENCH_DB_URL });
     await check.connect();
-    const totalAccepted = loads.reduce((sum, l) => sum + l.totalAccepted, 0);
+    const totalAccepted = loads.reduce((sum, l) => sum + l.totalAccepted, 0) + steady.totalAccepted;
     const { rows: sanity } = await check.query<{
       deals: string;
       sum: string;
@@ -1219,6 +1333,17 @@ async function main(): Promise<void> {
           `${f1(r.load.commitsPerDeal)} | ${f1(r.load.cpu.machinePct)} % | ` +
           `${f1(r.load.cpu.appPct)} / ${f1(r.load.cpu.postgresPct)} / ${f1(r.load.cpu.benchPct)} / ${f1(r.load.cpu.otherPct)} |`,
       ),
+      '',
+      `Deals started at a steady ${steady.rate} a second (${DURATION_S} s after ${WARMUP_S} s of warm-up, the`,
+      'pairs not looping, below what the app can take): what a deal costs when the app keeps up,',
+      'its deliveries included. CPU counts from the window’s start until every deal of the run has',
+      'its market-price observation (the last of its deliveries) and no event is left to relay.',
+      '',
+      '| deals started per second | deals | errors | pair p50 / p99 ms | CPU per deal, ms: app / PostgreSQL | deliveries done after the window |',
+      '|---|---|---|---|---|---|',
+      `| ${steady.rate} | ${steady.deals} | ${steady.errors} | ${f1(steady.pair.p50)} / ${f1(steady.pair.p99)} | ` +
+        `${f2(steady.appMsPerDeal)} / ${f2(steady.postgresMsPerDeal)} | ` +
+        `${steady.drained ? `${f1(steady.drainMs / 1000)} s` : '**not within 30 s**'} |`,
       ...(profiles.length > 0
         ? [
             '',
